@@ -1,0 +1,113 @@
+"""The one place that answers "which units may this user see / enter data for / review / export / configure".
+
+Grants are django-guardian object permissions stored in ``UnitUserPermission`` (a direct foreign key to the unit). A grant
+on a unit covers that unit and every unit beneath it: a unit is covered when its materialised path starts with the path
+of a unit the user holds the permission on. Each answer is one SQL query, whatever the depth or size of the tree.
+
+Memberships are the source of grants: ``ROLE_PERMISSIONS`` says what each role holds and ``grant_unit`` where.
+"""
+
+from collections.abc import Iterable
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import CharField, Exists, ExpressionWrapper, F, OuterRef, QuerySet
+from django.utils.translation import gettext as _
+
+from .models import PATH_SEPARATOR, Membership, Unit, UnitUserPermission
+
+
+class Perm(StrEnum):
+    VIEW = "view_unit_data"
+    ENTER = "enter_unit_data"
+    REVIEW = "review_unit_data"
+    EXPORT = "export_unit_data"
+    MANAGE = "manage_unit"
+
+
+ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
+    # 填报员: their own unit (and its villages or centres), nothing beside it.
+    Membership.Role.STAFF: frozenset({Perm.VIEW, Perm.ENTER}),
+    # 处非办: the whole jurisdiction of its leading group; reviews and exports, does not enter data for others.
+    Membership.Role.OFFICE: frozenset({Perm.VIEW, Perm.REVIEW, Perm.EXPORT}),
+    # 领导小组组长/成员: reads dashboards and tables, changes nothing.
+    Membership.Role.LEADER: frozenset({Perm.VIEW, Perm.EXPORT}),
+    # 系统管理员: configures units, users and campaigns; sees clue data only through another membership.
+    Membership.Role.ADMIN: frozenset({Perm.MANAGE}),
+}
+
+
+# What an admin membership allows in the Django admin site (model-level, on top of the object grants above).
+ADMIN_SITE_PERMISSIONS = (
+    "orgs.view_unit", "orgs.add_unit", "orgs.change_unit",
+    "orgs.view_user", "orgs.add_user", "orgs.change_user",
+    "orgs.view_membership", "orgs.add_membership", "orgs.change_membership", "orgs.delete_membership",
+    "orgs.view_leadinggroup", "orgs.add_leadinggroup", "orgs.change_leadinggroup",
+)
+
+
+def grant_unit(membership: Membership) -> Unit:
+    """Staff act for their own unit; the office, leaders and admins act for the government their unit serves."""
+    if membership.role == Membership.Role.STAFF:
+        return membership.unit
+    return membership.unit.jurisdiction
+
+
+def grants_for(memberships: Iterable[Membership]) -> dict[Perm, set[Unit]]:
+    """The object permissions a set of memberships implies, as {permission: units granted on}."""
+    grants: dict[Perm, set[Unit]] = {}
+    for membership in memberships:
+        for perm in ROLE_PERMISSIONS[membership.role]:
+            grants.setdefault(perm, set()).add(grant_unit(membership))
+    return grants
+
+
+def _grants(user, perm: Perm) -> QuerySet[UnitUserPermission]:
+    return UnitUserPermission.objects.filter(
+        user=user, permission__codename=perm.value, permission__content_type__app_label="orgs"
+    )
+
+
+def _is_superuser_managing(user, perm: Perm) -> bool:
+    # A Django superuser configures everything, but sees clue data only through memberships like anyone else.
+    return perm is Perm.MANAGE and user.is_superuser
+
+
+def units(user, perm: Perm) -> QuerySet[Unit]:
+    """Every unit on which ``user`` holds ``perm``, directly or through an ancestor: one query when evaluated."""
+    if not (user and user.is_authenticated and user.is_active):
+        return Unit.objects.none()
+    if _is_superuser_managing(user, perm):
+        return Unit.objects.all()
+    covering_grant = (
+        _grants(user, perm)
+        .alias(covered_path=ExpressionWrapper(OuterRef("path"), output_field=CharField()))
+        .filter(covered_path__startswith=F("content_object__path"))
+    )
+    return Unit.objects.filter(Exists(covering_grant))
+
+
+def has(user, perm: Perm, unit: Unit) -> bool:
+    """Whether ``user`` holds ``perm`` on ``unit``: one query on the grants of the unit's ancestors."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if _is_superuser_managing(user, perm):
+        return True
+    ancestor_ids = [int(part) for part in unit.path.split(PATH_SEPARATOR) if part]
+    return _grants(user, perm).filter(content_object_id__in=ancestor_ids).exists()
+
+
+def has_anywhere(user, perm: Perm) -> bool:
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return _is_superuser_managing(user, perm) or _grants(user, perm).exists()
+
+
+def require(user, perm: Perm, unit: Unit) -> None:
+    if not has(user, perm, unit):
+        raise PermissionDenied(_("You do not have permission for %(unit)s.") % {"unit": unit.name})
+
+
+def require_anywhere(user, perm: Perm) -> None:
+    if not has_anywhere(user, perm):
+        raise PermissionDenied(_("You do not have permission to open this page."))

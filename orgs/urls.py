@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "orgs"
+urlpatterns = [
+    path("units/", views.unit_tree, name="unit_tree"),
+    path("manage/", views.manage, name="manage"),
+    path("switch/", views.switch_unit, name="switch_unit"),
+]

@@ -1,0 +1,48 @@
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from . import permissions, selectors
+from .models import Membership
+from .permissions import Perm
+
+
+@login_required
+def home(request):
+    return render(request, "home.html", {"active": selectors.active_membership(request)})
+
+
+@login_required
+def unit_tree(request):
+    permissions.require_anywhere(request.user, Perm.VIEW)
+    units = selectors.units_visible_to(request.user).order_by("path")
+    return render(request, "orgs/unit_tree.html", {"units": units})
+
+
+@login_required
+def manage(request):
+    permissions.require_anywhere(request.user, Perm.MANAGE)
+    units = selectors.units_managed_by(request.user).order_by("path")
+    memberships = (
+        Membership.objects.filter(unit__in=units).select_related("user", "unit").order_by("unit__path", "role")
+    )
+    return render(request, "orgs/manage.html", {"units": units, "memberships": memberships})
+
+
+@login_required
+@require_POST
+def switch_unit(request):
+    """Make another of the user's memberships the active one."""
+    try:
+        chosen = int(request.POST.get("membership", ""))
+    except ValueError:
+        raise Http404
+    if not any(m.pk == chosen for m in selectors.memberships_of(request.user)):
+        raise Http404
+    request.session[selectors.ACTIVE_MEMBERSHIP_SESSION_KEY] = chosen
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "home"
+    return redirect(next_url)

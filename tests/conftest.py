@@ -1,0 +1,49 @@
+from dataclasses import dataclass, field
+
+import pytest
+
+from orgs.models import Membership, Unit
+from tests.factories import UnitFactory, member
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class Tree:
+    """A city with two counties: county A has an office, a department and two townships (one with a village)."""
+
+    units: dict[str, Unit] = field(default_factory=dict)
+    users: dict[str, object] = field(default_factory=dict)
+
+    def unit(self, name: str) -> Unit:
+        return self.units[name]
+
+    def user(self, name: str):
+        return self.users[name]
+
+
+@pytest.fixture
+def tree(db) -> Tree:
+    t = Tree()
+    L, K = Unit.Level, Unit.Kind
+    t.units["city"] = UnitFactory(name="市", code="C", level=L.CITY)
+    t.units["city_office"] = UnitFactory(name="市处非办", code="C-O", level=L.CITY, kind=K.OFFICE, parent=t.units["city"])
+    t.units["county"] = UnitFactory(name="甲县", code="A", level=L.COUNTY, parent=t.units["city"])
+    t.units["office"] = UnitFactory(name="甲县处非办", code="A-O", level=L.COUNTY, kind=K.OFFICE, parent=t.units["county"])
+    t.units["department"] = UnitFactory(name="甲县市场监管局", code="A-D", level=L.COUNTY, kind=K.DEPARTMENT, parent=t.units["county"])
+    t.units["township"] = UnitFactory(name="一街道", code="A1", parent=t.units["county"])
+    t.units["village"] = UnitFactory(name="一社区", code="A1-1", level=L.VILLAGE, parent=t.units["township"])
+    t.units["sibling_township"] = UnitFactory(name="二街道", code="A2", parent=t.units["county"])
+    t.units["other_county"] = UnitFactory(name="乙县", code="B", level=L.COUNTY, parent=t.units["city"])
+    t.units["other_township"] = UnitFactory(name="乙县一镇", code="B1", parent=t.units["other_county"])
+    R = Membership.Role
+    t.users["staff"] = member(t.units["township"], R.STAFF, username="staff")
+    t.users["department_staff"] = member(t.units["department"], R.STAFF, username="department_staff")
+    t.users["office"] = member(t.units["office"], R.OFFICE, username="office")
+    t.users["leader"] = member(t.units["county"], R.LEADER, username="leader")
+    t.users["admin"] = member(t.units["county"], R.ADMIN, username="admin")
+    t.users["city_office"] = member(t.units["city_office"], R.OFFICE, username="city_office")
+    return t

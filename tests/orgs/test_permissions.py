@@ -1,0 +1,129 @@
+import pytest
+
+from orgs import permissions, services
+from orgs.models import Membership, Unit
+from orgs.permissions import Perm
+from tests.factories import UnitFactory, member
+
+V, E, R, X, M = Perm.VIEW, Perm.ENTER, Perm.REVIEW, Perm.EXPORT, Perm.MANAGE
+
+# For each role: its own unit, a unit beneath it, a sibling and a unit in another county (fixture ``tree``).
+TARGETS = {
+    "staff": {"own": "township", "beneath": "village", "sibling": "sibling_township", "other_county": "other_township"},
+    "office": {"own": "county", "beneath": "township", "sibling": "other_county", "other_county": "other_township"},
+    "leader": {"own": "county", "beneath": "township", "sibling": "other_county", "other_county": "other_township"},
+    "admin": {"own": "county", "beneath": "township", "sibling": "other_county", "other_county": "other_township"},
+}
+# What DOMAIN.md says each role may do inside its own jurisdiction; outside it, nothing.
+ALLOWED_INSIDE = {
+    "staff": {V, E},
+    "office": {V, R, X},
+    "leader": {V, X},
+    "admin": {M},
+}
+MATRIX = [
+    (role, where, perm, where in ("own", "beneath") and perm in ALLOWED_INSIDE[role])
+    for role in TARGETS
+    for where in ("own", "beneath", "sibling", "other_county")
+    for perm in Perm
+]
+
+
+@pytest.mark.parametrize(("role", "where", "perm", "allowed"), MATRIX)
+def test_permission_matrix(tree, role, where, perm, allowed):
+    user = tree.user(role)
+    unit = tree.unit(TARGETS[role][where])
+    assert permissions.has(user, perm, unit) is allowed
+    assert permissions.units(user, perm).filter(pk=unit.pk).exists() is allowed
+
+
+def test_township_staff_never_see_a_sibling_township(tree):
+    visible = set(permissions.units(tree.user("staff"), V).values_list("code", flat=True))
+    assert visible == {"A1", "A1-1"}
+
+
+def test_county_office_sees_its_whole_county_and_nothing_of_another(tree):
+    visible = set(permissions.units(tree.user("office"), V).values_list("code", flat=True))
+    assert visible == {"A", "A-O", "A-D", "A1", "A1-1", "A2"}
+
+
+def test_city_office_sees_every_county(tree):
+    visible = permissions.units(tree.user("city_office"), V)
+    assert visible.count() == Unit.objects.count()
+
+
+def test_a_department_is_not_a_township(tree):
+    assert not permissions.has(tree.user("department_staff"), V, tree.unit("township"))
+    assert permissions.has(tree.user("department_staff"), E, tree.unit("department"))
+
+
+def test_removing_a_membership_takes_the_permissions_away(tree):
+    membership = Membership.objects.get(user=tree.user("staff"))
+    services.membership_remove(actor=tree.user("admin"), membership=membership)
+    assert not permissions.units(tree.user("staff"), V).exists()
+
+
+def test_a_user_in_two_units_sees_both(tree):
+    user = tree.user("staff")
+    services.membership_set(actor=None, user=user, unit=tree.unit("other_township"), role=Membership.Role.STAFF)
+    visible = set(permissions.units(user, V).values_list("code", flat=True))
+    assert visible == {"A1", "A1-1", "B1"}
+
+
+def test_an_admin_cannot_give_roles_outside_their_county(tree):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        services.membership_set(
+            actor=tree.user("admin"), user=tree.user("staff"), unit=tree.unit("other_township"), role="staff"
+        )
+
+
+def test_inactive_users_hold_nothing(tree):
+    user = tree.user("office")
+    user.is_active = False
+    user.save()
+    assert not permissions.units(user, V).exists()
+    assert not permissions.has(user, V, tree.unit("township"))
+
+
+def test_moving_a_unit_moves_what_it_covers(tree):
+    township = tree.unit("township")
+    township.parent = tree.unit("other_county")
+    services.unit_save(actor=None, unit=township)
+    village = Unit.objects.get(code="A1-1")
+    assert village.path.startswith(Unit.objects.get(code="B").path)
+    assert not permissions.has(tree.user("office"), V, village)
+    assert permissions.has(tree.user("staff"), V, village)
+
+
+def test_a_unit_cannot_be_moved_beneath_itself(tree):
+    from django.core.exceptions import ValidationError
+
+    county = tree.unit("county")
+    county.parent = Unit.objects.get(code="A1-1")
+    with pytest.raises(ValidationError):
+        services.unit_save(actor=None, unit=county)
+
+
+def _build_county(city: Unit, code: str, townships: int, villages: int) -> Unit:
+    county = UnitFactory(code=code, level=Unit.Level.COUNTY, parent=city)
+    for t in range(townships):
+        township = UnitFactory(code=f"{code}-{t}", parent=county)
+        for v in range(villages):
+            UnitFactory(code=f"{code}-{t}-{v}", level=Unit.Level.VILLAGE, parent=township)
+    return county
+
+
+@pytest.mark.parametrize("townships", [5, 50])
+def test_visible_units_is_one_query_whatever_the_tree_size(db, django_assert_num_queries, townships):
+    city = UnitFactory(code="CITY", level=Unit.Level.CITY)
+    county = _build_county(city, "BIG", townships=townships, villages=3)
+    user = member(county, Membership.Role.LEADER)
+    for perm in (V, X):
+        with django_assert_num_queries(1):
+            visible = list(permissions.units(user, perm))
+        assert len(visible) == 1 + townships * 4
+    deepest = Unit.objects.get(code=f"BIG-{townships - 1}-2")
+    with django_assert_num_queries(1):
+        assert permissions.has(user, V, deepest)
