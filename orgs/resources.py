@@ -50,7 +50,16 @@ def split_list(text) -> list[str]:
     return [item.strip() for item in items if item.strip()]
 
 
-class UnitResource(resources.ModelResource):
+class AllOrNothingResource(resources.ModelResource):
+    """An import saves every row or none: one bad row, even one that only fails validation, rolls the whole file back."""
+
+    def import_data(self, dataset, **kwargs):
+        kwargs["use_transactions"] = True
+        kwargs["rollback_on_validation_errors"] = True
+        return super().import_data(dataset, **kwargs)
+
+
+class UnitResource(AllOrNothingResource):
     code = fields.Field(attribute="code", column_name="单位代码")
     name = fields.Field(attribute="name", column_name="单位名称")
     level = fields.Field(attribute="level", column_name="层级", widget=ChoiceWidget(Unit.Level))
@@ -73,7 +82,7 @@ class UnitResource(resources.ModelResource):
         services.unit_save(actor=kwargs.get("user"), unit=instance)
 
 
-class UserResource(resources.ModelResource):
+class UserResource(AllOrNothingResource):
     """One row per user; several units are listed in one cell with their roles in the same order (A、B / 填报员、填报员)."""
 
     username = fields.Field(attribute="username", column_name="用户名")
