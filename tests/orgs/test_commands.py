@@ -72,7 +72,7 @@ def test_units_command_prints_code_level_kind_name(db):
 
 def test_check_deploy_is_clean_with_production_settings(tmp_path):
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DEBUG": "0",
         "SECRET_KEY": "production-Secret-for-the-deploy-check-9f3a7c21e8b4d605",
         "ALLOWED_HOSTS": "fxjz.example.gov.cn",
