@@ -17,8 +17,10 @@ def home(request):
 @login_required
 def unit_tree(request):
     permissions.require_anywhere(request.user, Perm.VIEW)
-    units = selectors.units_visible_to(request.user).order_by("path")
-    return render(request, "orgs/unit_tree.html", {"units": units})
+    units = list(selectors.units_visible_to(request.user).order_by("path"))
+    top = min((unit.depth for unit in units), default=0)
+    rows = [(unit, unit.depth - top) for unit in units]
+    return render(request, "orgs/unit_tree.html", {"rows": rows})
 
 
 @login_required
