@@ -3,8 +3,12 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from orgs.views import home
+
+admin.site.site_header = admin.site.site_title = _("Illegal fundraising risk screening")
+admin.site.index_title = _("Administration")
 
 urlpatterns = [
     path("", home, name="home"),
