@@ -158,7 +158,7 @@ class Term(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="terms")
     vocabulary = models.CharField(_("vocabulary"), max_length=16, choices=Vocabulary.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.CASCADE, related_name="children"
     )
     name = models.CharField(_("name"), max_length=100)
     order = models.PositiveIntegerField(_("order"), default=0)

@@ -111,15 +111,19 @@ def term_set_retired(*, actor, term: Term, retired: bool) -> Term:
 
 @transaction.atomic
 def term_delete(*, actor, term: Term) -> None:
+    """Delete a term nobody used. A group with items, or a term that data points to, is refused: retire it instead."""
     _require_manage(actor, term.campaign)
+    refusal = ValidationError(
+        _("“%(name)s” has data or sub-items and cannot be deleted; retire it instead.") % {"name": term.name}
+    )
+    if term.children.exists():
+        raise refusal
     try:
         with transaction.atomic():
             term.responsibilities.all().delete()
             term.delete()
     except ProtectedError:
-        raise ValidationError(
-            _("“%(name)s” has data or sub-items and cannot be deleted; retire it instead.") % {"name": term.name}
-        )
+        raise refusal
 
 
 # Responsibilities ----------------------------------------------------------------------------------------------------

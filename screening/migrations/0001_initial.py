@@ -62,7 +62,7 @@ class Migration(migrations.Migration):
                 ('order', models.PositiveIntegerField(default=0, verbose_name='order')),
                 ('is_retired', models.BooleanField(default=False, verbose_name='retired')),
                 ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='terms', to='screening.campaign')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='screening.term', verbose_name='parent')),
+                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='screening.term', verbose_name='parent')),
             ],
             options={
                 'verbose_name': 'term',
