@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -150,6 +151,13 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Beat reads crontab hours in CELERY_TIMEZONE (Asia/Shanghai).
+CELERY_BEAT_SCHEDULE = {
+    "deadline-reminders": {
+        "task": "screening.tasks.send_deadline_reminders_task",
+        "schedule": crontab(hour=8, minute=0),
+    },
+}
 
 # Production hardening: on by default whenever DEBUG is off; an intranet without TLS can switch them off explicitly.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

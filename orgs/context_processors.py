@@ -3,7 +3,8 @@ from .navigation import menu_for
 
 
 def workspace(request):
-    """The active unit, the user's other units (for the switch) and the menu for the active role."""
+    """The active unit, the user's other units (for the switch), the menu for the active role and the unread count
+    the bell shows."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
@@ -12,4 +13,5 @@ def workspace(request):
         "memberships": selectors.request_memberships(request),
         "active_membership": active,
         "menu": menu_for(user, active),
+        "unread_notifications": selectors.unread_notification_count(user),
     }

@@ -62,10 +62,17 @@ def grants_for(memberships: Iterable[Membership]) -> dict[Perm, set[Unit]]:
     return grants
 
 
+def _grants_of_perm(perm: Perm) -> QuerySet[UnitUserPermission]:
+    return UnitUserPermission.objects.filter(permission__codename=perm.value, permission__content_type__app_label="orgs")
+
+
 def _grants(user, perm: Perm) -> QuerySet[UnitUserPermission]:
-    return UnitUserPermission.objects.filter(
-        user=user, permission__codename=perm.value, permission__content_type__app_label="orgs"
-    )
+    return _grants_of_perm(perm).filter(user=user)
+
+
+def _lineage_ids(unit: Unit) -> list[int]:
+    """The unit's own id and its ancestors' ids, read from its path: the units whose grants cover it."""
+    return [int(part) for part in unit.path.split(PATH_SEPARATOR) if part]
 
 
 def _is_superuser_managing(user, perm: Perm) -> bool:
@@ -93,8 +100,20 @@ def has(user, perm: Perm, unit: Unit) -> bool:
         return False
     if _is_superuser_managing(user, perm):
         return True
-    ancestor_ids = [int(part) for part in unit.path.split(PATH_SEPARATOR) if part]
-    return _grants(user, perm).filter(content_object_id__in=ancestor_ids).exists()
+    return _grants(user, perm).filter(content_object_id__in=_lineage_ids(unit)).exists()
+
+
+def holders(perm: Perm, units: Iterable[Unit]) -> dict[Unit, set]:
+    """For each unit, the active users granted ``perm`` on it or on an ancestor: one query. (A superuser's blanket
+    MANAGE is no grant and is not listed.)"""
+    lineages = {unit: _lineage_ids(unit) for unit in units}
+    granted_on: dict[int, set] = {}
+    grants = _grants_of_perm(perm).filter(
+        content_object_id__in={pk for lineage in lineages.values() for pk in lineage}, user__is_active=True
+    )
+    for grant in grants.select_related("user"):
+        granted_on.setdefault(grant.content_object_id, set()).add(grant.user)
+    return {unit: set().union(*(granted_on.get(pk, ()) for pk in lineage)) for unit, lineage in lineages.items()}
 
 
 def has_anywhere(user, perm: Perm) -> bool:

@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from . import permissions
-from .models import Membership, Unit
+from .models import Membership, Notification, Unit
 from .permissions import Perm
 
 ACTIVE_MEMBERSHIP_SESSION_KEY = "active_membership_id"
@@ -39,3 +39,12 @@ def active_membership(request: HttpRequest) -> Membership | None:
         if membership.pk == chosen:
             return membership
     return memberships[0] if memberships else None
+
+
+def notifications_of(user) -> QuerySet[Notification]:
+    """The user's own notifications, newest first."""
+    return Notification.objects.filter(recipient=user)
+
+
+def unread_notification_count(user) -> int:
+    return notifications_of(user).filter(read_at__isnull=True).count()

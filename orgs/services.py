@@ -1,19 +1,22 @@
-"""Writes to the organisation: units, users, memberships, and the object permissions memberships imply.
+"""Writes to the organisation: units, users, memberships, the object permissions memberships imply, notifications.
 
 ``actor`` is the user doing the work; ``None`` means the system itself (a management command run by the operator).
 """
 
 import operator
+from collections.abc import Iterable
 from functools import reduce
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.core import mail
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from . import permissions
-from .models import Membership, Unit, UnitUserPermission
+from .models import Membership, Notification, Unit, UnitUserPermission
 from .permissions import Perm
 
 User = get_user_model()
@@ -101,3 +104,22 @@ def user_save(*, actor, user, password: str | None = None):
     user.full_clean(exclude=["password"])
     user.save()
     return user
+
+
+@transaction.atomic
+def notify(*, users: Iterable, title: str, body: str, link: str = "") -> list[Notification]:
+    """Tell each user something: one notification under their bell and, when they have an address, one e-mail."""
+    recipients = list({user.pk: user for user in users}.values())
+    notifications = Notification.objects.bulk_create(
+        Notification(recipient=user, title=title, body=body, link=link) for user in recipients
+    )
+    messages = [mail.EmailMessage(title, body, to=[user.email]) for user in recipients if user.email]
+    if messages:
+        # Mail only what the database kept; a mail server that is down must not take the notifications with it.
+        transaction.on_commit(lambda: mail.get_connection().send_messages(messages), robust=True)
+    return notifications
+
+
+def notifications_mark_read(*, user) -> int:
+    """Mark every unread notification of ``user`` read; nobody marks another user's."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())

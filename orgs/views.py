@@ -1,10 +1,11 @@
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from . import permissions, selectors
+from . import permissions, selectors, services
 from .models import Membership
 from .permissions import Perm
 
@@ -48,3 +49,16 @@ def switch_unit(request):
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = "home"
     return redirect(next_url)
+
+
+@login_required
+def notifications(request):
+    page = Paginator(selectors.notifications_of(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "orgs/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notifications_mark_read(request):
+    services.notifications_mark_read(user=request.user)
+    return redirect("orgs:notifications")

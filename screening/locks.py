@@ -37,6 +37,10 @@ def local_zone() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
 
 
+def today_local() -> date:
+    return timezone.now().astimezone(local_zone()).date()
+
+
 def end_of_day(day: date) -> datetime:
     """The last instant of ``day`` in the project's time zone (Asia/Shanghai): a deadline date means this moment."""
     return datetime.combine(day, time.max, tzinfo=local_zone())

@@ -19,7 +19,7 @@ class Campaign(models.Model):
         PUBLISHED = "published", _("Published")
         ARCHIVED = "archived", _("Archived")
 
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("campaign title"), max_length=200)
     slug = models.SlugField(_("short name"), max_length=60, unique=True)
     year = models.PositiveSmallIntegerField(_("year"))
     document_number = models.CharField(_("document number"), max_length=60, blank=True)
@@ -209,3 +209,27 @@ class Responsibility(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sector} → {self.unit}"
+
+
+class ReminderLog(models.Model):
+    """A deadline reminder or overdue notice that went to a unit, so that running the daily job again sends it once."""
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", _("Reminder before the deadline")
+        OVERDUE = "overdue", _("Overdue notice")
+
+    phase = models.ForeignKey(Phase, verbose_name=_("phase"), on_delete=models.CASCADE, related_name="reminder_logs")
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    day = models.DateField(_("sent on"))
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        # The day belongs to the key: a deadline that is moved earns its reminder again on the new date.
+        constraints = [
+            models.UniqueConstraint(fields=["phase", "unit", "kind", "day"], name="screening_reminder_sent_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.phase} · {self.unit} · {self.get_kind_display()} · {self.day}"

@@ -3,16 +3,16 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import CharField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from orgs import permissions
-from orgs.models import Unit
+from orgs.models import Membership, Unit
 from orgs.permissions import Perm
 
 from .locks import local_zone
-from .models import Campaign, LockException, Phase, Responsibility, Term
+from .models import Campaign, LockException, Phase, Responsibility, Term, UnitSubmission
 
 
 def today() -> date:
@@ -87,3 +87,82 @@ def responsible_units(campaign: Campaign, sector: Term) -> QuerySet[Unit]:
 
 def sectors_of(campaign: Campaign, unit: Unit) -> QuerySet[Term]:
     return Term.objects.filter(campaign=campaign, responsibilities__unit=unit).order_by("order")
+
+
+def groups(campaign: Campaign, vocabulary: str) -> QuerySet[Term]:
+    """The top-level terms of a tree vocabulary still in use: the places a new item may go under."""
+    return Term.objects.filter(campaign=campaign, vocabulary=vocabulary, parent=None, is_retired=False).order_by(
+        "order", "pk"
+    )
+
+
+def departments_in(campaign: Campaign) -> QuerySet[Unit]:
+    """The departments that may be made responsible for a sector of the campaign."""
+    return Unit.objects.filter(
+        kind=Unit.Kind.DEPARTMENT, is_active=True, path__startswith=campaign.scope_unit.path
+    ).order_by("path")
+
+
+def responsibilities_by_sector(campaign: Campaign) -> dict[int, list[Responsibility]]:
+    found: dict[int, list[Responsibility]] = {}
+    for responsibility in campaign.responsibilities.select_related("unit").order_by("unit__path"):
+        found.setdefault(responsibility.sector_id, []).append(responsibility)
+    return found
+
+
+def units_reviewable_in(user, campaign: Campaign) -> QuerySet[Unit]:
+    """The units of the campaign for which ``user`` may reopen entry."""
+    return permissions.units(user, Perm.REVIEW).filter(path__startswith=campaign.scope_unit.path).order_by("path")
+
+
+def open_lock_exceptions_visible_to(user, campaign: Campaign) -> QuerySet[LockException]:
+    return open_lock_exceptions(campaign).filter(unit__in=permissions.units(user, Perm.VIEW))
+
+
+def reporting_units(campaign: Campaign) -> QuerySet[Unit]:
+    """The units that report in a campaign: the active units of its scope where an active user enters data."""
+    staffed = Membership.objects.filter(unit=OuterRef("pk"), role=Membership.Role.STAFF, user__is_active=True)
+    return Unit.objects.filter(Exists(staffed), path__startswith=campaign.scope_unit.path, is_active=True)
+
+
+def units_yet_to_submit(campaign: Campaign) -> QuerySet[Unit]:
+    """Reporting units that have not handed in their data: no submission, or one still in progress or returned."""
+    handed_in = UnitSubmission.objects.filter(
+        campaign=campaign,
+        unit=OuterRef("pk"),
+        status__in=[UnitSubmission.Status.SUBMITTED, UnitSubmission.Status.APPROVED],
+    )
+    return reporting_units(campaign).exclude(Exists(handed_in))
+
+
+@dataclass(frozen=True)
+class OverdueUnit:
+    unit: Unit
+    due: date  # the first screening deadline that passed, or the later day the office reopened entry until
+    days_late: int
+
+
+def overdue_units(campaign: Campaign, *, on: date | None = None) -> list[OverdueUnit]:
+    """Reporting units that have not submitted although a screening deadline has passed, in tree order.
+
+    A unit for which the office reopened entry (a lock exception on it or on a unit above it) is late only from the
+    day after the reopened date.
+    """
+    on = on or today()
+    passed = [p.deadline for p in campaign.phases.all() if p.kind == Phase.Kind.SCREENING and p.deadline < on]
+    if not passed:
+        return []
+    deadline = min(passed)
+    reopened_until = (
+        LockException.objects.filter(campaign=campaign)
+        .alias(covered_path=ExpressionWrapper(OuterRef("path"), output_field=CharField()))
+        .filter(covered_path__startswith=F("unit__path"))
+        .order_by("-until")
+        .values("until")[:1]
+    )
+    late = []
+    for unit in units_yet_to_submit(campaign).annotate(reopened_until=Subquery(reopened_until)).order_by("path"):
+        due = max(deadline, unit.reopened_until or deadline)
+        if due < on:
+            late.append(OverdueUnit(unit, due, (on - due).days))
+    return late

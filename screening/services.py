@@ -52,6 +52,18 @@ def phase_delete(*, actor, phase: Phase) -> None:
     phase.delete()
 
 
+@transaction.atomic
+def phases_save(*, actor, campaign: Campaign, saved: list[Phase], deleted: list[Phase]) -> None:
+    """Apply an edit of a campaign's phase table at once: either every row is saved and deleted, or none is."""
+    if any(phase.pk and phase.campaign_id != campaign.pk for phase in [*saved, *deleted]):
+        raise ValidationError(_("This phase belongs to another campaign."))
+    for phase in deleted:
+        phase_delete(actor=actor, phase=phase)
+    for phase in saved:
+        phase.campaign = campaign
+        phase_save(actor=actor, phase=phase)
+
+
 # Taxonomy ------------------------------------------------------------------------------------------------------------
 
 

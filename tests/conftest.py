@@ -1,7 +1,10 @@
+import uuid
 from dataclasses import dataclass, field
 
 import pytest
+from celery.contrib.testing.worker import start_worker
 
+from config.celery import app as celery_app
 from orgs.models import Membership, Unit
 from tests.factories import UnitFactory, member
 
@@ -9,6 +12,40 @@ from tests.factories import UnitFactory, member
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_collection_modifyitems(items):
+    # A test that needs the worker is marked for it, so `-m celery_worker` selects it (or `-m "not celery_worker"` not).
+    for item in items:
+        if "task_worker" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.celery_worker)
+
+
+@pytest.fixture
+def task_worker(transactional_db):
+    """Run the test's Celery tasks on a real worker when a broker is configured (CI: Redis), else eagerly as usual.
+
+    The worker is a thread of this process: it shares the settings (and the mail outbox) and reaches the test database
+    through its own connection, which sees only committed data, hence ``transactional_db``. A queue of its own keeps
+    workers of other runs on the same broker from taking the test's tasks, and their leftovers from reaching this one.
+    """
+    if celery_app.conf.task_always_eager:
+        yield
+        return
+    if not celery_app.conf.result_backend:
+        pytest.fail("CELERY_RESULT_BACKEND must be set for a test to wait on a worker's result.")
+    queue = f"tests-{uuid.uuid4().hex}"
+    default_queue = celery_app.conf.task_default_queue
+    celery_app.conf.task_default_queue = queue
+    try:
+        with start_worker(celery_app, perform_ping_check=False, queues=[queue], shutdown_timeout=30):
+            yield
+    finally:
+        celery_app.conf.task_default_queue = default_queue
+        with celery_app.connection_for_write() as connection:
+            leftover = celery_app.amqp.queues[queue].bind(connection.default_channel)
+            leftover.declare()  # a channel removes only the bindings it knows of
+            leftover.delete()
 
 
 @dataclass

@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
             name='Campaign',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
+                ('title', models.CharField(max_length=200, verbose_name='campaign title')),
                 ('slug', models.SlugField(max_length=60, unique=True, verbose_name='short name')),
                 ('year', models.PositiveSmallIntegerField(verbose_name='year')),
                 ('document_number', models.CharField(blank=True, max_length=60, verbose_name='document number')),

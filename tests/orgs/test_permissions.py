@@ -127,3 +127,12 @@ def test_visible_units_is_one_query_whatever_the_tree_size(db, django_assert_num
     deepest = Unit.objects.get(code=f"BIG-{townships - 1}-2")
     with django_assert_num_queries(1):
         assert permissions.has(user, V, deepest)
+
+
+def test_the_holders_of_a_permission_on_units_are_one_query(tree, django_assert_num_queries):
+    village, other = tree.unit("village"), tree.unit("other_township")
+    with django_assert_num_queries(1):
+        holders = permissions.holders(R, [village, other])
+    assert {user.username for user in holders[village]} == {"office", "city_office"}
+    assert {user.username for user in holders[other]} == {"city_office"}
+    assert {user.username for user in permissions.holders(E, [village])[village]} == {"staff"}

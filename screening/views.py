@@ -1,0 +1,265 @@
+"""The campaign screens. Each view parses the request, asks a selector or a service, and renders."""
+
+from collections.abc import Callable
+from functools import partial
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from orgs import permissions
+from orgs import selectors as org_selectors
+from orgs.models import Membership, Unit
+from orgs.permissions import Perm
+
+from . import locks, selectors, services
+from .forms import (
+    CampaignCopyForm,
+    CampaignCreateForm,
+    CampaignForm,
+    LockExceptionForm,
+    PhaseFormSet,
+    ResponsibilityForm,
+    TermAddForm,
+)
+from .models import Campaign, Term
+from .taxonomy_fixtures import load_taxonomy
+
+
+def _posted(request):
+    return request.POST if request.method == "POST" else None
+
+
+def _managed_campaign(request, slug: str) -> Campaign:
+    """A campaign the user may see (else 404) and configure (else 403)."""
+    campaign = selectors.campaign_for_user_or_404(request.user, slug)
+    permissions.require(request.user, Perm.MANAGE, campaign.scope_unit)
+    return campaign
+
+
+def _submit(form, action: Callable[[], object]) -> bool:
+    """Run ``action`` when the form is bound and valid. A service's refusal is shown at the field it names, or above
+    the form when the form has no such field. True when the action went through."""
+    if not form.is_valid():
+        return False
+    try:
+        action()
+    except ValidationError as error:
+        refusals = error.error_dict.items() if hasattr(error, "error_dict") else [(None, error.error_list)]
+        for field, errors in refusals:
+            form.add_error(field if field in form.fields else None, errors)
+        return False
+    return True
+
+
+def _render_form(request, form, *, heading: str, cancel_url: str):
+    return render(request, "screening/campaign_form.html", {"form": form, "heading": heading, "cancel_url": cancel_url})
+
+
+# Campaigns -----------------------------------------------------------------------------------------------------------
+
+
+@login_required
+def campaign_list(request):
+    return render(
+        request,
+        "screening/campaign_list.html",
+        {
+            "campaigns": selectors.campaigns_visible_to(request.user),
+            "may_create": permissions.has_anywhere(request.user, Perm.MANAGE),
+        },
+    )
+
+
+@login_required
+def campaign_detail(request, slug):
+    campaign = selectors.campaign_for_user_or_404(request.user, slug)
+    return _render_detail(request, campaign, LockExceptionForm(user=request.user, campaign=campaign))
+
+
+def _render_detail(request, campaign: Campaign, grant_form: LockExceptionForm):
+    user = request.user
+    membership = org_selectors.active_membership(request)
+    # The entry state concerns those who enter data: staff, for the unit they work in.
+    enters = membership and membership.role == Membership.Role.STAFF
+    unit = membership.unit if enters and membership.unit.path.startswith(campaign.scope_unit.path) else None
+    may_review = selectors.units_reviewable_in(user, campaign).exists()
+    return render(
+        request,
+        "screening/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "phase_lines": selectors.phase_lines(campaign),
+            "unit": unit,
+            "entry": locks.entry_state(campaign, unit) if unit else None,
+            "own_sectors": selectors.sectors_of(campaign, unit) if unit and unit.kind == Unit.Kind.DEPARTMENT else None,
+            "may_manage": permissions.has(user, Perm.MANAGE, campaign.scope_unit),
+            "may_review": may_review,
+            "lock_exceptions": selectors.open_lock_exceptions_visible_to(user, campaign) if may_review else (),
+            "grant_form": grant_form,
+        },
+    )
+
+
+@login_required
+def campaign_create(request):
+    permissions.require_anywhere(request.user, Perm.MANAGE)
+    form = CampaignCreateForm(_posted(request), user=request.user, initial={"year": selectors.today().year})
+
+    @transaction.atomic
+    def create():
+        campaign = services.campaign_save(actor=request.user, campaign=form.instance)
+        if form.cleaned_data["start_from"]:
+            load_taxonomy(actor=request.user, campaign=campaign, form=form.cleaned_data["start_from"])
+
+    if _submit(form, create):
+        return redirect(form.instance)
+    return _render_form(request, form, heading=_("New campaign"), cancel_url=reverse("screening:campaign_list"))
+
+
+@login_required
+def campaign_edit(request, slug):
+    campaign = _managed_campaign(request, slug)
+    # Taken before the form writes the posted values onto the campaign.
+    cancel_url = campaign.get_absolute_url()
+    form = CampaignForm(_posted(request), instance=campaign, user=request.user)
+    if _submit(form, lambda: services.campaign_save(actor=request.user, campaign=campaign)):
+        return redirect(campaign)
+    return _render_form(request, form, heading=_("Edit campaign"), cancel_url=cancel_url)
+
+
+@login_required
+def campaign_copy(request, slug):
+    source = _managed_campaign(request, slug)
+    form = CampaignCopyForm(_posted(request), initial={"title": source.title, "year": source.year + 1})
+
+    def copy():
+        data = form.cleaned_data
+        services.campaign_copy(
+            actor=request.user, source=source, title=data["title"], slug=data["slug"], year=data["year"],
+            shift_days=form.shift_days,
+        )
+
+    if _submit(form, copy):
+        return redirect("screening:campaign_detail", form.cleaned_data["slug"])
+    heading = _("Copy “%(campaign)s”") % {"campaign": source.title}
+    return _render_form(request, form, heading=heading, cancel_url=source.get_absolute_url())
+
+
+# Phases --------------------------------------------------------------------------------------------------------------
+
+
+@login_required
+def phases_edit(request, slug):
+    campaign = _managed_campaign(request, slug)
+    formset = PhaseFormSet(_posted(request), queryset=campaign.phases.all())
+    if request.method == "POST" and formset.is_valid():
+        saved = formset.save(commit=False)
+        services.phases_save(actor=request.user, campaign=campaign, saved=saved, deleted=formset.deleted_objects)
+        messages.success(request, _("The phases have been saved."))
+        return redirect(campaign)
+    return render(request, "screening/phases.html", {"campaign": campaign, "formset": formset})
+
+
+# Taxonomy ------------------------------------------------------------------------------------------------------------
+
+
+@login_required
+def taxonomy(request, slug, vocabulary):
+    campaign = _managed_campaign(request, slug)
+    if vocabulary not in Term.Vocabulary.values:
+        raise Http404
+    form = TermAddForm(_posted(request), campaign=campaign, vocabulary=vocabulary)
+    add = partial(services.term_add, actor=request.user, campaign=campaign, vocabulary=vocabulary)
+    if _submit(form, lambda: add(**form.cleaned_data)):
+        return redirect("screening:taxonomy", campaign.slug, vocabulary)
+    return render(
+        request,
+        "screening/taxonomy.html",
+        {
+            "campaign": campaign,
+            "vocabulary": Term.Vocabulary(vocabulary),
+            "vocabularies": Term.Vocabulary,
+            "terms": selectors.terms(campaign, vocabulary),
+            "add_form": form,
+        },
+    )
+
+
+TERM_ACTIONS = {
+    "rename": lambda actor, term, data: services.term_rename(actor=actor, term=term, name=data.get("name", "")),
+    "up": lambda actor, term, data: services.term_move(actor=actor, term=term, step=-1),
+    "down": lambda actor, term, data: services.term_move(actor=actor, term=term, step=1),
+    "retire": lambda actor, term, data: services.term_set_retired(actor=actor, term=term, retired=True),
+    "restore": lambda actor, term, data: services.term_set_retired(actor=actor, term=term, retired=False),
+    "delete": lambda actor, term, data: services.term_delete(actor=actor, term=term),
+}
+
+
+@login_required
+@require_POST
+def term_action(request, slug, pk):
+    campaign = _managed_campaign(request, slug)
+    term = get_object_or_404(campaign.terms, pk=pk)
+    action = TERM_ACTIONS.get(request.POST.get("action", ""))
+    if action is None:
+        raise BadRequest
+    try:
+        action(request.user, term, request.POST)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(reverse("screening:taxonomy", args=[campaign.slug, term.vocabulary]) + f"#term-{term.pk}")
+
+
+# Responsibilities ----------------------------------------------------------------------------------------------------
+
+
+@login_required
+def responsibilities(request, slug):
+    campaign = _managed_campaign(request, slug)
+    assigned = selectors.responsibilities_by_sector(campaign)
+    rows = [(sector, assigned.get(sector.pk, [])) for sector in selectors.terms(campaign, Term.Vocabulary.SECTOR)]
+    return render(
+        request,
+        "screening/responsibilities.html",
+        {"campaign": campaign, "rows": rows, "departments": selectors.departments_in(campaign)},
+    )
+
+
+@login_required
+@require_POST
+def responsibility_set(request, slug, pk):
+    campaign = _managed_campaign(request, slug)
+    sector = get_object_or_404(campaign.terms, pk=pk, vocabulary=Term.Vocabulary.SECTOR)
+    form = ResponsibilityForm(request.POST, campaign=campaign)
+
+    def save():
+        data = form.cleaned_data
+        services.responsibilities_set(
+            actor=request.user, campaign=campaign, sector=sector, units=list(data["units"]), note=data["note"]
+        )
+
+    if not _submit(form, save):
+        messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
+    return redirect(reverse("screening:responsibilities", args=[campaign.slug]) + f"#sector-{sector.pk}")
+
+
+# Lock exceptions -----------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def lock_exception_grant(request, slug):
+    permissions.require_anywhere(request.user, Perm.REVIEW)
+    campaign = selectors.campaign_for_user_or_404(request.user, slug)
+    form = LockExceptionForm(request.POST, user=request.user, campaign=campaign)
+    if _submit(form, lambda: services.lock_exception_grant(actor=request.user, campaign=campaign, **form.cleaned_data)):
+        messages.success(request, _("Entry has been reopened for %(unit)s.") % {"unit": form.cleaned_data["unit"].name})
+        return redirect(campaign)
+    return _render_detail(request, campaign, form)

@@ -1,0 +1,174 @@
+"""The daily deadline job. The campaign's screening deadline is 2018-07-30 and it reminds 3 days before (7/27); the
+reporting units of 甲县 are 一街道 (user staff) and 甲县市场监管局 (user department_staff); the offices above them are
+甲县处非办 (user office) and 市处非办 (user city_office)."""
+
+from datetime import date
+
+import pytest
+from django.core import mail
+
+from orgs.models import Membership, Notification, User
+from screening import reminders, selectors
+from screening.models import Campaign, LockException, UnitSubmission
+from tests.factories import member
+
+REMINDER_DAY, DEADLINE, OVERDUE_DAY = date(2018, 7, 27), date(2018, 7, 30), date(2018, 7, 31)
+
+
+@pytest.fixture(autouse=True)
+def addresses(tree):
+    for user in User.objects.all():
+        user.email = f"{user.username}@example.gov.cn"
+        user.save(update_fields=["email"])
+
+
+@pytest.fixture
+def send(django_capture_on_commit_callbacks):
+    """Run the job as the worker does: the mail goes out once the job's transactions commit."""
+
+    def run(on: date) -> int:
+        with django_capture_on_commit_callbacks(execute=True):
+            return reminders.send_deadline_reminders(on=on)
+
+    return run
+
+
+def received(username: str) -> list[Notification]:
+    return list(Notification.objects.filter(recipient__username=username))
+
+
+def mailed_to() -> list[str]:
+    return sorted(address for message in mail.outbox for address in message.to)
+
+
+def test_the_reminder_goes_to_the_staff_of_each_unit_that_has_not_submitted(campaign, send):
+    assert send(REMINDER_DAY) == 2
+
+    [reminder] = received("staff")
+    assert campaign.title in reminder.title and "活动实施阶段" in reminder.title
+    assert "2018年7月30日" in reminder.body and "3" in reminder.body and "一街道" in reminder.body
+    assert reminder.link == campaign.get_absolute_url() and reminder.read_at is None
+    assert "甲县市场监管局" in received("department_staff")[0].body
+    assert mailed_to() == ["department_staff@example.gov.cn", "staff@example.gov.cn"]
+    assert received("office") == received("city_office") == []
+
+
+def test_running_twice_on_one_day_sends_each_reminder_once(campaign, send):
+    for day in (REMINDER_DAY, OVERDUE_DAY):
+        send(day)
+        notifications, mails = Notification.objects.count(), len(mail.outbox)
+        assert send(day) == 0
+        assert (Notification.objects.count(), len(mail.outbox)) == (notifications, mails)
+    assert Notification.objects.count() == 2 + 2 + 2  # reminders, overdue notices, the two offices' summaries
+
+
+@pytest.mark.parametrize(
+    ("status", "reminded"),
+    [
+        (UnitSubmission.Status.IN_PROGRESS, True),
+        (UnitSubmission.Status.RETURNED, True),
+        (UnitSubmission.Status.SUBMITTED, False),
+        (UnitSubmission.Status.APPROVED, False),
+    ],
+)
+def test_a_unit_that_submitted_gets_nothing(campaign, tree, send, status, reminded):
+    UnitSubmission.objects.create(campaign=campaign, unit=tree.unit("township"), status=status)
+    send(REMINDER_DAY)
+    send(OVERDUE_DAY)
+    assert bool(received("staff")) is reminded
+    assert len(received("department_staff")) == 2
+    assert all(("一街道" in n.body) is reminded for n in received("office"))
+
+
+@pytest.mark.parametrize(
+    "day",
+    [
+        date(2018, 7, 26), date(2018, 7, 28), DEADLINE, date(2018, 8, 1),
+        date(2018, 5, 11),  # the day after the mobilisation deadline: that phase asks for no submission
+    ],
+)
+def test_nothing_is_sent_on_other_days(campaign, send, day):
+    assert send(day) == 0
+    assert not Notification.objects.exists() and mail.outbox == []
+
+
+def test_the_overdue_notice_goes_the_day_after_the_deadline(campaign, send):
+    send(OVERDUE_DAY)
+    [notice] = received("staff")
+    assert campaign.title in notice.title and "2018年7月30日" in notice.body and "一街道" in notice.body
+    assert len(received("department_staff")) == 1
+
+
+def test_the_offices_above_get_one_summary_of_the_overdue_units(campaign, send):
+    send(OVERDUE_DAY)
+    for office in ("office", "city_office"):
+        [summary] = received(office)
+        assert sorted(summary.body.splitlines()[1:]) == ["一街道", "甲县市场监管局"]
+        assert summary.link == campaign.get_absolute_url()
+    assert received("leader") == received("admin") == []
+    assert "office@example.gov.cn" in mailed_to() and "city_office@example.gov.cn" in mailed_to()
+
+
+def test_an_office_is_told_only_of_the_units_in_its_jurisdiction(campaign, tree, send):
+    campaign.scope_unit = tree.unit("city")
+    campaign.save()
+    member(tree.unit("other_township"), Membership.Role.STAFF, username="other_staff")
+    send(OVERDUE_DAY)
+    [county_summary] = received("office")
+    [city_summary] = received("city_office")
+    assert sorted(county_summary.body.splitlines()[1:]) == ["一街道", "甲县市场监管局"]
+    assert sorted(city_summary.body.splitlines()[1:]) == ["一街道", "乙县一镇", "甲县市场监管局"]
+
+
+def test_no_early_reminder_when_the_campaign_asks_for_none(campaign, send):
+    campaign.reminder_days = 0
+    campaign.save()
+    assert send(DEADLINE) == 0
+    assert send(OVERDUE_DAY) == 4
+
+
+def test_a_campaign_still_in_preparation_sends_nothing(campaign, send):
+    campaign.status = Campaign.Status.DRAFT
+    campaign.save()
+    assert send(REMINDER_DAY) == send(OVERDUE_DAY) == 0
+
+
+def test_a_user_without_an_address_is_notified_but_not_mailed(campaign, send):
+    User.objects.filter(username="staff").update(email="")
+    send(REMINDER_DAY)
+    assert len(received("staff")) == 1
+    assert mailed_to() == ["department_staff@example.gov.cn"]
+
+
+def test_a_moved_deadline_earns_its_reminder_again(campaign, send):
+    send(REMINDER_DAY)
+    campaign.phases.filter(deadline=DEADLINE).update(end=date(2018, 8, 10), deadline=date(2018, 8, 10))
+    assert send(date(2018, 8, 7)) == 2
+
+
+# The office's list of overdue units ---------------------------------------------------------------------------------
+
+
+def overdue(campaign, on: date) -> list[tuple[str, int]]:
+    return sorted((line.unit.name, line.days_late) for line in selectors.overdue_units(campaign, on=on))
+
+
+def test_no_unit_is_overdue_until_the_deadline_has_passed(campaign):
+    assert overdue(campaign, DEADLINE) == []
+
+
+def test_overdue_units_with_the_days_they_are_late(campaign, tree):
+    UnitSubmission.objects.create(
+        campaign=campaign, unit=tree.unit("department"), status=UnitSubmission.Status.SUBMITTED
+    )
+    assert overdue(campaign, OVERDUE_DAY) == [("一街道", 1)]
+    assert overdue(campaign, date(2018, 8, 9)) == [("一街道", 10)]
+
+
+def test_a_unit_the_office_reopened_entry_for_is_late_only_after_the_new_date(campaign, tree):
+    LockException.objects.create(
+        campaign=campaign, unit=tree.unit("township"), until=date(2018, 8, 5), reason="补报",
+        granted_by=tree.user("office"),
+    )
+    assert overdue(campaign, date(2018, 8, 3)) == [("甲县市场监管局", 4)]
+    assert overdue(campaign, date(2018, 8, 9)) == [("一街道", 4), ("甲县市场监管局", 10)]
