@@ -5,18 +5,14 @@ from datetime import date
 
 from django.db.models import CharField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from orgs import permissions
 from orgs.models import Membership, Unit
 from orgs.permissions import Perm
 
-from .locks import local_zone
+from .locks import today_local
 from .models import Campaign, LockException, Phase, Responsibility, Term, UnitSubmission
 
-
-def today() -> date:
-    return timezone.now().astimezone(local_zone()).date()
 
 
 def campaigns_visible_to(user) -> QuerySet[Campaign]:
@@ -47,7 +43,7 @@ class PhaseLine:
 
 
 def phase_lines(campaign: Campaign, *, on: date | None = None) -> list[PhaseLine]:
-    on = on or today()
+    on = on or today_local()
     return [
         PhaseLine(phase, phase.start <= on <= phase.end, (phase.deadline - on).days)
         for phase in campaign.phases.all()
@@ -55,7 +51,7 @@ def phase_lines(campaign: Campaign, *, on: date | None = None) -> list[PhaseLine
 
 
 def open_lock_exceptions(campaign: Campaign, *, on: date | None = None) -> QuerySet[LockException]:
-    return campaign.lock_exceptions.filter(until__gte=on or today()).select_related("unit", "granted_by")
+    return campaign.lock_exceptions.filter(until__gte=on or today_local()).select_related("unit", "granted_by")
 
 
 def terms(campaign: Campaign, vocabulary: str) -> list[Term]:
@@ -148,7 +144,7 @@ def overdue_units(campaign: Campaign, *, on: date | None = None) -> list[Overdue
     A unit for which the office reopened entry (a lock exception on it or on a unit above it) is late only from the
     day after the reopened date.
     """
-    on = on or today()
+    on = on or today_local()
     passed = [p.deadline for p in campaign.phases.all() if p.kind == Phase.Kind.SCREENING and p.deadline < on]
     if not passed:
         return []

@@ -110,7 +110,7 @@ def _render_detail(request, campaign: Campaign, grant_form: LockExceptionForm):
 @login_required
 def campaign_create(request):
     permissions.require_anywhere(request.user, Perm.MANAGE)
-    form = CampaignCreateForm(_posted(request), user=request.user, initial={"year": selectors.today().year})
+    form = CampaignCreateForm(_posted(request), user=request.user, initial={"year": locks.today_local().year})
 
     @transaction.atomic
     def create():

@@ -3,7 +3,7 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 
-from screening import selectors
+from screening import locks, selectors
 from screening.models import Campaign, LockException, Phase, Responsibility, Term
 from tests.orgs.test_pages import login
 
@@ -62,7 +62,7 @@ def test_the_detail_page_shows_the_phases_and_the_entry_state_of_the_users_unit(
 
 
 def test_the_current_phase_is_highlighted_with_the_days_left(client, campaign, tree):
-    today = selectors.today()
+    today = locks.today_local()
     Phase.objects.create(campaign=campaign, kind=Phase.Kind.SUPERVISION, name="督导检查阶段",
                          start=today - timedelta(days=2), end=today + timedelta(days=5), deadline=today + timedelta(days=5))
     login(client, tree.user("office"))
@@ -302,7 +302,7 @@ def test_a_unit_that_is_not_a_department_cannot_be_made_responsible(client, camp
 
 
 def test_the_office_reopens_entry_for_a_township_and_sees_it_listed(client, campaign, tree):
-    until = selectors.today() + timedelta(days=7)
+    until = locks.today_local() + timedelta(days=7)
     login(client, tree.user("office"))
     form = client.get(detail(campaign)).context["grant_form"]
     assert tree.unit("other_township") not in form.fields["unit"].queryset
@@ -323,7 +323,7 @@ def test_a_blank_reason_is_refused_at_the_field(client, campaign, tree):
     login(client, tree.user("office"))
     response = client.post(
         reverse("screening:lock_exception_grant", args=[campaign.slug]),
-        {"unit": tree.unit("township").pk, "until": selectors.today().isoformat(), "reason": " "},
+        {"unit": tree.unit("township").pk, "until": locks.today_local().isoformat(), "reason": " "},
     )
     assert response.status_code == 200 and "reason" in response.context["grant_form"].errors
     assert not LockException.objects.exists()
@@ -333,7 +333,7 @@ def test_staff_cannot_reopen_entry(client, campaign, tree):
     login(client, tree.user("staff"))
     response = client.post(
         reverse("screening:lock_exception_grant", args=[campaign.slug]),
-        {"unit": tree.unit("township").pk, "until": selectors.today().isoformat(), "reason": "自己开放"},
+        {"unit": tree.unit("township").pk, "until": locks.today_local().isoformat(), "reason": "自己开放"},
     )
     assert response.status_code == 403
     assert not LockException.objects.exists()

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 
 from orgs import demo as orgs_demo
 from screening import demo as screening_demo
-from screening.selectors import today
+from screening.locks import today_local
 
 
 class Command(BaseCommand):
@@ -10,7 +10,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         accounts = orgs_demo.load_organisation()
-        campaigns = screening_demo.load_campaigns(today=today())
+        campaigns = screening_demo.load_campaigns(today=today_local())
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Log in at http://127.0.0.1:8000/ with (user name, password):"))
         for username, name, unit, role in accounts:
             self.stdout.write(f"  {username:<18} {orgs_demo.DEMO_PASSWORD}  {name} · {unit} · {role}")
