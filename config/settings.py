@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "guardian",
     "import_export",
     "django_filters",
+    "simple_history",
     "orgs",
     "screening",
     "ledger",

@@ -1,0 +1,184 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from orgs.models import Unit
+from screening.models import Campaign, Term
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class Entity(models.Model):
+    """市场主体: one per unified social credit code. Units reporting the same code share the entity."""
+
+    name = models.CharField(_("entity name"), max_length=200)
+    credit_code = models.CharField(
+        _("unified social credit code"), max_length=18, unique=True, null=True, blank=True,
+        help_text=_("Leave empty only for an unregistered business or a person."),
+    )
+    legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
+    registered_address = models.CharField(_("registered address"), max_length=200, blank=True)
+    registered_division = models.CharField(
+        _("registered division"), max_length=12, blank=True, help_text=_("Administrative division code, e.g. 120115.")
+    )
+    operating_address = models.CharField(_("operating address"), max_length=200, blank=True)
+    operating_division = models.CharField(_("operating division"), max_length=12, blank=True)
+    business_scope = models.TextField(_("registered business scope"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("entity")
+        verbose_name_plural = _("entities")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["name"], name="ledger_entity_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FlagKeyword(models.Model):
+    """A word that flags an entity whose name or business scope contains it (扫楼排查, seed 003)."""
+
+    word = models.CharField(_("keyword"), max_length=20, unique=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("flag keyword")
+        verbose_name_plural = _("flag keywords")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.word
+
+
+class ScreeningRecord(models.Model):
+    """排查记录: one institution screened by one unit in a campaign."""
+
+    class Result(models.TextChoices):
+        NO_PROBLEM = "no_problem", _("No problem found")
+        PROBLEM = "problem", _("Problem found")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="screening_records")
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="screening_records")
+    entity = models.ForeignKey(Entity, verbose_name=_("entity"), on_delete=models.PROTECT, related_name="screening_records")
+    sector = models.ForeignKey(Term, verbose_name=_("sector"), on_delete=models.PROTECT, related_name="+")
+    behaviours = models.ManyToManyField(Term, verbose_name=_("key behaviours"), blank=True, related_name="+")
+    method = models.ForeignKey(
+        Term, verbose_name=_("screening method"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    area = models.ForeignKey(
+        Term, verbose_name=_("key area"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    screened_on = models.DateField(_("screening date"))
+    result = models.CharField(_("result"), max_length=16, choices=Result.choices, default=Result.NO_PROBLEM)
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(m2m_fields=[behaviours])
+
+    class Meta:
+        verbose_name = _("screening record")
+        verbose_name_plural = _("screening records")
+        ordering = ["-screened_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "unit", "entity", "sector"], name="ledger_one_record_per_entity_sector"
+            )
+        ]
+        indexes = [models.Index(fields=["campaign", "unit"], name="ledger_record_campaign_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.entity} · {self.sector}"
+
+
+class Clue(models.Model):
+    """风险线索: a problem found at a screened institution. Its screening record says "problem found"."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class Channel(models.TextChoices):
+        ONLINE = "online", "线上"
+        OFFLINE = "offline", "线下"
+        BOTH = "both", "线上线下相结合"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="clues")
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="clues")
+    record = models.OneToOneField(ScreeningRecord, on_delete=models.PROTECT, related_name="clue")
+    entity = models.ForeignKey(Entity, verbose_name=_("entity"), on_delete=models.PROTECT, related_name="clues")
+    sector = models.ForeignKey(Term, verbose_name=_("sector"), on_delete=models.PROTECT, related_name="+")
+    behaviours = models.ManyToManyField(Term, verbose_name=_("key behaviours"), blank=True, related_name="+")
+    fundraising_mode = models.ForeignKey(
+        Term, verbose_name=_("fundraising mode"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    channel = models.CharField(_("via the internet"), max_length=8, choices=Channel.choices, blank=True)
+    amount_involved = models.DecimalField(
+        _("amount involved (10,000 yuan)"), **MONEY, validators=[MinValueValidator(Decimal("0"))]
+    )
+    people_involved = models.PositiveIntegerField(_("people involved"))
+    unpaid_funds = models.DecimalField(
+        _("unpaid funds (10,000 yuan)"), **MONEY, default=Decimal("0.00"), validators=[MinValueValidator(Decimal("0"))]
+    )
+    cross_province = models.BooleanField(_("cross-province"), default=False)
+    problems = models.ManyToManyField(Term, verbose_name=_("main problems"), blank=True, related_name="+")
+    source = models.ForeignKey(
+        Term, verbose_name=_("clue source"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    code_check_confirmed = models.BooleanField(
+        _("credit code kept despite a wrong check character"), default=False,
+    )
+    withdrawn_reason = models.CharField(_("reason for withdrawal"), max_length=300, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(m2m_fields=[behaviours, problems])
+
+    class Meta:
+        verbose_name = _("risk clue")
+        verbose_name_plural = _("risk clues")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(unpaid_funds__lte=models.F("amount_involved")),
+                name="ledger_clue_unpaid_not_above_amount",
+            ),
+            models.CheckConstraint(condition=models.Q(amount_involved__gte=0), name="ledger_clue_amount_not_negative"),
+            models.CheckConstraint(condition=models.Q(unpaid_funds__gte=0), name="ledger_clue_unpaid_not_negative"),
+        ]
+        indexes = [models.Index(fields=["campaign", "unit", "status"], name="ledger_clue_campaign_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.entity} ({self.unit})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("ledger:clue_detail", args=[self.pk])
+
+
+class Evidence(models.Model):
+    """A file backing a clue (photos, registration extracts, advertisements). Served only through a checked view."""
+
+    clue = models.ForeignKey(Clue, on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField(_("file"), upload_to="evidence/%Y/%m/")
+    name = models.CharField(_("file name"), max_length=200)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,407 @@
+"""Writes to the ledger: entities, screening records and clues.
+
+Every function takes the acting user, checks the ENTER permission and the campaign's entry lock, runs in a transaction
+and keeps history. The web forms, the Excel import and the management commands all come through here; the import
+hands over many rows at once and gets them saved in a few bulk statements.
+"""
+
+from dataclasses import dataclass, field, fields
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from orgs import permissions
+from orgs.models import Unit
+from orgs.permissions import Perm
+from screening import locks
+from screening.models import Campaign, Term
+
+from . import validators
+from .models import Clue, Entity, ScreeningRecord
+
+
+class StaleEdit(Exception):
+    """Someone saved the object after the user opened it: the save is refused and nothing is overwritten."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class EntityData:
+    name: str
+    credit_code: str = ""
+    legal_representative: str = ""
+    registered_address: str = ""
+    registered_division: str = ""
+    operating_address: str = ""
+    operating_division: str = ""
+    business_scope: str = ""
+    # The user saw the warning that the check character is wrong and keeps the code (early codes fail the check).
+    confirm_code_warning: bool = False
+
+
+@dataclass
+class RecordData:
+    entity: EntityData
+    sector: Term
+    behaviours: list[Term] = field(default_factory=list)
+    method: Term | None = None
+    area: Term | None = None
+    screened_on: date | None = None
+    result: str = ScreeningRecord.Result.NO_PROBLEM
+
+
+@dataclass
+class ClueData:
+    entity: EntityData
+    sector: Term
+    amount_involved: Decimal
+    people_involved: int
+    behaviours: list[Term] = field(default_factory=list)
+    fundraising_mode: Term | None = None
+    channel: str = ""
+    unpaid_funds: Decimal = Decimal("0.00")
+    cross_province: bool = False
+    problems: list[Term] = field(default_factory=list)
+    source: Term | None = None
+    description: str = ""
+
+
+BATCH = 500
+ENTITY_DETAIL_FIELDS = [f.name for f in fields(EntityData) if f.name not in ("name", "credit_code", "confirm_code_warning")]
+
+
+# Checks --------------------------------------------------------------------------------------------------------------
+
+
+def _require_entry(actor, campaign: Campaign, unit: Unit) -> None:
+    permissions.require(actor, Perm.ENTER, unit)
+    locks.require_entry_open(campaign, unit)
+
+
+def check_entity(data: EntityData) -> tuple[str, bool]:
+    """The normalised credit code and whether its check character fails (allowed only when confirmed)."""
+    if not data.name.strip():
+        raise ValidationError({"name": _("Give the entity's name.")})
+    code = validators.normalise_credit_code(data.credit_code)
+    if not code:
+        return "", False
+    try:
+        validators.validate_credit_code_format(code)
+    except ValidationError as error:
+        raise ValidationError({"credit_code": error.messages})
+    check_fails = not validators.credit_code_check_passes(code)
+    if check_fails and not data.confirm_code_warning:
+        raise ValidationError(
+            {
+                "credit_code": ValidationError(
+                    _("The check character of %(code)s is wrong (it should be %(expected)s). Check the code; if it "
+                      "is written so on the licence, confirm it.")
+                    % {"code": code, "expected": validators.credit_code_check_character(code[:17])},
+                    code="credit_code_check",
+                )
+            }
+        )
+    return code, check_fails
+
+
+class TermChecker:
+    """Checks that chosen terms belong to the campaign's vocabularies, with one query for the whole campaign."""
+
+    def __init__(self, campaign: Campaign):
+        terms = list(Term.objects.filter(campaign=campaign))
+        parents = {term.parent_id for term in terms if term.parent_id}
+        self.by_id = {term.pk: term for term in terms}
+        self.leaf_ids = {term.pk for term in terms if term.pk not in parents and not term.is_retired}
+
+    def require(self, term: Term | None, vocabulary: str, field_name: str, *, leaf: bool = False) -> None:
+        if term is None:
+            return
+        known = self.by_id.get(term.pk)
+        if known is None or known.vocabulary != vocabulary:
+            raise ValidationError({field_name: _("“%(name)s” is not part of this campaign.") % {"name": term.name}})
+        if known.is_retired:
+            raise ValidationError({field_name: _("“%(name)s” has been retired.") % {"name": term.name}})
+        if leaf and term.pk not in self.leaf_ids:
+            raise ValidationError(
+                {field_name: _("“%(name)s” is a group; choose one of its items.") % {"name": term.name}}
+            )
+
+
+def check_record(data: RecordData, terms: TermChecker) -> None:
+    terms.require(data.sector, Term.Vocabulary.SECTOR, "sector", leaf=True)
+    for behaviour in data.behaviours:
+        terms.require(behaviour, Term.Vocabulary.BEHAVIOUR, "behaviours", leaf=True)
+    terms.require(data.method, Term.Vocabulary.METHOD, "method")
+    terms.require(data.area, Term.Vocabulary.AREA, "area")
+
+
+def check_clue(data: ClueData, terms: TermChecker) -> None:
+    terms.require(data.sector, Term.Vocabulary.SECTOR, "sector", leaf=True)
+    for behaviour in data.behaviours:
+        terms.require(behaviour, Term.Vocabulary.BEHAVIOUR, "behaviours", leaf=True)
+    for problem in data.problems:
+        terms.require(problem, Term.Vocabulary.PROBLEM, "problems")
+    terms.require(data.fundraising_mode, Term.Vocabulary.MODE, "fundraising_mode")
+    terms.require(data.source, Term.Vocabulary.METHOD, "source")
+    amount = validators.parse_amount(data.amount_involved, field_label=_("Amount involved (10,000 yuan)"))
+    unpaid = validators.parse_amount(data.unpaid_funds or 0, field_label=_("Unpaid funds (10,000 yuan)"))
+    validators.parse_count(data.people_involved, field_label=_("People involved"))
+    if unpaid > amount:
+        raise ValidationError({"unpaid_funds": _("Unpaid funds cannot exceed the amount involved.")})
+    if data.channel and data.channel not in Clue.Channel.values:
+        raise ValidationError({"channel": _("Choose 线上, 线下 or 线上线下相结合.")})
+
+
+# Entities ------------------------------------------------------------------------------------------------------------
+
+
+def _resolve_entities(rows: list[EntityData]) -> list[Entity]:
+    """The entity of each row: found by credit code (or, without a code, by exact name among entities without one),
+    created when new. Empty details of a known entity are filled in; what another unit recorded is not overwritten."""
+    keys = [_row_key(row) for row in rows]
+    codes = {code for code, _name in keys if code}
+    names = {name for code, name in keys if not code}
+    known = Entity.objects.filter(Q(credit_code__in=codes) | Q(credit_code__isnull=True, name__in=names))
+    by_key = {_entity_key(entity): entity for entity in known}
+    new, changed, result = [], {}, []
+    for row, key in zip(rows, keys):
+        entity = by_key.get(key)
+        if entity is None:
+            entity = by_key[key] = Entity(name=row.name.strip(), credit_code=key[0] or None)
+            new.append(entity)
+        for name in ENTITY_DETAIL_FIELDS:
+            value = getattr(row, name).strip()
+            if value and not getattr(entity, name):
+                setattr(entity, name, value)
+                if entity.pk:
+                    changed[entity.pk] = entity
+        result.append(entity)
+    bulk_create_with_history(new, Entity, batch_size=BATCH)
+    for entity in changed.values():
+        entity.save()
+    return result
+
+
+def _row_key(row: EntityData) -> tuple[str, str]:
+    code = validators.normalise_credit_code(row.credit_code)
+    return (code, "" if code else row.name.strip())
+
+
+def _entity_key(entity: Entity) -> tuple[str, str]:
+    return (entity.credit_code or "", "" if entity.credit_code else entity.name)
+
+
+# Screening records ---------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def records_create(*, actor, campaign: Campaign, unit: Unit, rows: list[RecordData]) -> list[ScreeningRecord]:
+    """Record screened institutions. An institution already screened by the unit in that sector is refused."""
+    _require_entry(actor, campaign, unit)
+    terms = TermChecker(campaign)
+    for row in rows:
+        check_entity(row.entity)
+        check_record(row, terms)
+    entities = _resolve_entities([row.entity for row in rows])
+    existing = set(
+        ScreeningRecord.objects.filter(campaign=campaign, unit=unit, entity__in=[e.pk for e in entities])
+        .values_list("entity_id", "sector_id")
+    )
+    today = locks.today_local()
+    records = []
+    for row, entity in zip(rows, entities):
+        key = (entity.pk, row.sector.pk)
+        if key in existing:
+            raise ValidationError(
+                _("%(entity)s has already been screened by this unit in %(sector)s.")
+                % {"entity": entity.name, "sector": row.sector.name}
+            )
+        existing.add(key)
+        records.append(
+            ScreeningRecord(
+                campaign=campaign, unit=unit, entity=entity, sector=row.sector, method=row.method, area=row.area,
+                screened_on=row.screened_on or today, result=row.result, created_by=actor,
+            )
+        )
+    bulk_create_with_history(records, ScreeningRecord, batch_size=BATCH, default_user=actor)
+    ScreeningRecord.behaviours.through.objects.bulk_create(
+        ScreeningRecord.behaviours.through(screeningrecord_id=record.pk, term_id=behaviour.pk)
+        for record, row in zip(records, rows)
+        for behaviour in row.behaviours
+    )
+    return records
+
+
+# Clues ---------------------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def clues_create(
+    *, actor, campaign: Campaign, unit: Unit, rows: list[ClueData], submit: bool = False
+) -> list[Clue]:
+    """Record clues. Each creates, or links to, the unit's screening record of the entity in the clue's sector, which
+    is then marked "problem found": problem institutions never outnumber screened ones."""
+    _require_entry(actor, campaign, unit)
+    terms = TermChecker(campaign)
+    code_warnings = []
+    for row in rows:
+        _code, check_fails = check_entity(row.entity)
+        check_clue(row, terms)
+        code_warnings.append(check_fails)
+    entities = _resolve_entities([row.entity for row in rows])
+    records = _records_for_clues(actor, campaign, unit, rows, entities)
+    now = timezone.now()
+    clues = [
+        Clue(
+            campaign=campaign, unit=unit, record=record, entity=entity, sector=row.sector,
+            fundraising_mode=row.fundraising_mode, channel=row.channel,
+            amount_involved=validators.parse_amount(row.amount_involved, field_label=""),
+            people_involved=int(row.people_involved),
+            unpaid_funds=validators.parse_amount(row.unpaid_funds or 0, field_label=""),
+            cross_province=row.cross_province, source=row.source, description=row.description.strip(),
+            code_check_confirmed=warning, created_by=actor,
+            status=Clue.Status.SUBMITTED if submit else Clue.Status.DRAFT, submitted_at=now if submit else None,
+        )
+        for row, entity, record, warning in zip(rows, entities, records, code_warnings)
+    ]
+    bulk_create_with_history(clues, Clue, batch_size=BATCH, default_user=actor)
+    Clue.behaviours.through.objects.bulk_create(
+        Clue.behaviours.through(clue_id=clue.pk, term_id=term.pk)
+        for clue, row in zip(clues, rows) for term in row.behaviours
+    )
+    Clue.problems.through.objects.bulk_create(
+        Clue.problems.through(clue_id=clue.pk, term_id=term.pk)
+        for clue, row in zip(clues, rows) for term in row.problems
+    )
+    return clues
+
+
+def _records_for_clues(actor, campaign, unit, rows: list[ClueData], entities: list[Entity]) -> list[ScreeningRecord]:
+    """The screening record of each clue: the unit's record of the entity in the clue's sector, created if missing,
+    marked "problem found" and given the clue's behaviours."""
+    existing = {
+        (record.entity_id, record.sector_id): record
+        for record in ScreeningRecord.objects.filter(
+            campaign=campaign, unit=unit, entity__in=[e.pk for e in entities]
+        ).select_related("clue")
+    }
+    taken = {key for key, record in existing.items() if hasattr(record, "clue")}
+    new, to_mark, records = [], [], []
+    for row, entity in zip(rows, entities):
+        key = (entity.pk, row.sector.pk)
+        if key in taken:
+            raise ValidationError(
+                _("%(entity)s already has a clue from this unit in %(sector)s; edit that clue instead.")
+                % {"entity": entity.name, "sector": row.sector.name}
+            )
+        taken.add(key)
+        record = existing.get(key)
+        if record is None:
+            record = ScreeningRecord(
+                campaign=campaign, unit=unit, entity=entity, sector=row.sector, method=row.source,
+                screened_on=locks.today_local(), result=ScreeningRecord.Result.PROBLEM, created_by=actor,
+            )
+            new.append(record)
+        elif record.result != ScreeningRecord.Result.PROBLEM:
+            record.result = ScreeningRecord.Result.PROBLEM
+            to_mark.append(record)
+        records.append(record)
+    bulk_create_with_history(new, ScreeningRecord, batch_size=BATCH, default_user=actor)
+    if to_mark:
+        bulk_update_with_history(to_mark, ScreeningRecord, ["result"], batch_size=BATCH, default_user=actor)
+    through = ScreeningRecord.behaviours.through
+    present = set(through.objects.filter(screeningrecord__in=records).values_list("screeningrecord_id", "term_id"))
+    wanted = {(record.pk, term.pk) for record, row in zip(records, rows) for term in row.behaviours}
+    through.objects.bulk_create(through(screeningrecord_id=r, term_id=t) for r, t in wanted - present)
+    return records
+
+
+def clue_create(*, actor, campaign: Campaign, unit: Unit, data: ClueData) -> Clue:
+    return clues_create(actor=actor, campaign=campaign, unit=unit, rows=[data])[0]
+
+
+@transaction.atomic
+def clue_update(*, actor, clue: Clue, data: ClueData, expected_version: int) -> Clue:
+    """Change a draft clue. Refused when someone saved it after the user opened it (``expected_version``)."""
+    _require_entry(actor, clue.campaign, clue.unit)
+    current = Clue.objects.select_for_update().select_related("record").get(pk=clue.pk)
+    if current.version != expected_version:
+        raise StaleEdit(
+            _("Someone else saved this clue after you opened it. Reload the page to see their changes; "
+              "your changes were not saved.")
+        )
+    if current.status != Clue.Status.DRAFT:
+        raise ValidationError(_("Only a draft can be changed."))
+    code_fails = check_entity(data.entity)[1]
+    check_clue(data, TermChecker(current.campaign))
+    entity = _resolve_entities([data.entity])[0]
+    record = current.record
+    if (record.entity_id, record.sector_id) != (entity.pk, data.sector.pk):
+        if ScreeningRecord.objects.filter(
+            campaign=current.campaign, unit=current.unit, entity=entity, sector=data.sector
+        ).exclude(pk=record.pk).exists():
+            raise ValidationError(
+                _("%(entity)s has already been screened by this unit in %(sector)s.")
+                % {"entity": entity.name, "sector": data.sector.name}
+            )
+        record.entity, record.sector = entity, data.sector
+        record.version += 1
+        record._history_user = actor
+        record.save()
+    record.behaviours.add(*data.behaviours)
+    current.entity, current.sector = entity, data.sector
+    current.fundraising_mode, current.channel = data.fundraising_mode, data.channel
+    current.amount_involved = validators.parse_amount(data.amount_involved, field_label="")
+    current.unpaid_funds = validators.parse_amount(data.unpaid_funds or 0, field_label="")
+    current.people_involved = int(data.people_involved)
+    current.cross_province, current.source = data.cross_province, data.source
+    current.description, current.code_check_confirmed = data.description.strip(), code_fails
+    current.version += 1
+    current._history_user = actor
+    current.save()
+    current.behaviours.set(data.behaviours)
+    current.problems.set(data.problems)
+    return current
+
+
+@transaction.atomic
+def clue_submit(*, actor, clue: Clue) -> Clue:
+    """Staff hand a draft to their office."""
+    _require_entry(actor, clue.campaign, clue.unit)
+    clue = Clue.objects.select_for_update().get(pk=clue.pk)
+    if clue.status != Clue.Status.DRAFT:
+        raise ValidationError(_("Only a draft can be submitted."))
+    clue.status, clue.submitted_at = Clue.Status.SUBMITTED, timezone.now()
+    clue.version += 1
+    clue._history_user = actor
+    clue.save(update_fields=["status", "submitted_at", "version", "updated_at"])
+    return clue
+
+
+@transaction.atomic
+def clue_withdraw(*, actor, clue: Clue, reason: str) -> Clue:
+    """Nothing is deleted: a clue is withdrawn with a reason, and its institution counts as screened without problem."""
+    _require_entry(actor, clue.campaign, clue.unit)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the clue is withdrawn.")})
+    clue = Clue.objects.select_for_update().select_related("record").get(pk=clue.pk)
+    if clue.status == Clue.Status.WITHDRAWN:
+        raise ValidationError(_("This clue has already been withdrawn."))
+    clue.status, clue.withdrawn_reason = Clue.Status.WITHDRAWN, reason.strip()
+    clue.version += 1
+    clue._history_user = actor
+    clue.save(update_fields=["status", "withdrawn_reason", "version", "updated_at"])
+    record = clue.record
+    record.result = ScreeningRecord.Result.NO_PROBLEM
+    record._history_user = actor
+    record.save(update_fields=["result"])
+    return clue

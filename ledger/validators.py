@@ -1,0 +1,114 @@
+"""Checks of what people type or import: credit codes, amounts in 万元, head counts.
+
+Every error is a ValidationError with a message in the user's language, raised at the field it concerns.
+"""
+
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+CREDIT_CODE_LENGTH = 18
+MAX_AMOUNT = Decimal("999999999999.99")  # DecimalField(14, 2)
+
+
+def to_half_width(text: str) -> str:
+    """Full-width digits, letters and punctuation (１２３，ＡＢ) become their ASCII forms."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def normalise_credit_code(raw) -> str:
+    """Upper-case, half-width, without any spaces."""
+    return "".join(to_half_width(str(raw or "")).split()).upper()
+
+
+def credit_code_check_character(code17: str) -> str:
+    total = sum(CREDIT_CODE_ALPHABET.index(char) * weight for char, weight in zip(code17, CREDIT_CODE_WEIGHTS))
+    return CREDIT_CODE_ALPHABET[(31 - total % 31) % 31]
+
+
+def validate_credit_code_format(code: str) -> None:
+    """GB 32100-2015 form: 18 characters of the code alphabet, positions 3–8 the division code (digits)."""
+    if len(code) != CREDIT_CODE_LENGTH:
+        raise ValidationError(
+            _("A unified social credit code has 18 characters; this one has %(count)d.") % {"count": len(code)},
+            code="credit_code_length",
+        )
+    wrong = sorted({char for char in code if char not in CREDIT_CODE_ALPHABET})
+    if wrong:
+        raise ValidationError(
+            _("A unified social credit code cannot contain %(chars)s (I, O, S, V and Z are never used).")
+            % {"chars": "、".join(wrong)},
+            code="credit_code_alphabet",
+        )
+    if not code[2:8].isdigit():
+        raise ValidationError(
+            _("Characters 3 to 8 of a unified social credit code are the division code and must be digits."),
+            code="credit_code_division",
+        )
+
+
+def credit_code_check_passes(code: str) -> bool:
+    return credit_code_check_character(code[:17]) == code[17]
+
+
+def parse_amount(raw, *, field_label: str) -> Decimal:
+    """An amount in 万元: a number ≥ 0 with at most two decimals. More decimals are refused, never rounded."""
+    if isinstance(raw, Decimal):
+        value = raw
+    elif isinstance(raw, (int, float)):
+        value = Decimal(str(raw))
+    else:
+        text = to_half_width(str(raw or "")).strip().replace(",", "").replace("，", "").replace(" ", "")
+        if not text:
+            raise ValidationError(_("%(field)s is required.") % {"field": field_label}, code="required")
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            raise ValidationError(
+                _("%(field)s must be a number, not “%(value)s”.") % {"field": field_label, "value": raw},
+                code="invalid",
+            )
+    if not value.is_finite():
+        raise ValidationError(_("%(field)s must be a number.") % {"field": field_label}, code="invalid")
+    if value < 0:
+        raise ValidationError(_("%(field)s cannot be negative.") % {"field": field_label}, code="negative")
+    if value.as_tuple().exponent < -2 and value != value.quantize(Decimal("0.01")):
+        raise ValidationError(
+            _("%(field)s takes at most two decimals (万元); “%(value)s” has more.") % {"field": field_label, "value": raw},
+            code="decimals",
+        )
+    if value > MAX_AMOUNT:
+        raise ValidationError(_("%(field)s is too large.") % {"field": field_label}, code="too_large")
+    return value.quantize(Decimal("0.01"))
+
+
+def parse_count(raw, *, field_label: str) -> int:
+    """A head count: a whole number ≥ 0 (全角 digits and thousands separators understood)."""
+    if isinstance(raw, bool):
+        raise ValidationError(_("%(field)s must be a whole number.") % {"field": field_label}, code="invalid")
+    if isinstance(raw, int):
+        value = raw
+    else:
+        text = to_half_width(str(raw or "")).strip().replace(",", "").replace("，", "")
+        if not text:
+            raise ValidationError(_("%(field)s is required.") % {"field": field_label}, code="required")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise ValidationError(
+                _("%(field)s must be a whole number, not “%(value)s”.") % {"field": field_label, "value": raw},
+                code="invalid",
+            )
+        if not number.is_finite() or number != number.to_integral_value():
+            raise ValidationError(
+                _("%(field)s must be a whole number, not “%(value)s”.") % {"field": field_label, "value": raw},
+                code="invalid",
+            )
+        value = int(number)
+    if value < 0:
+        raise ValidationError(_("%(field)s cannot be negative.") % {"field": field_label}, code="negative")
+    return value
