@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("orgs/", include("orgs.urls")),
+    path("ledger/", include("ledger.urls")),
     path("campaigns/", include("screening.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -103,7 +103,12 @@ class Clue(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned")
+        ACCEPTED = "accepted", _("Accepted")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    # Staff may change a clue, and hand it (again) to the office, only while it is in their hands.
+    EDITABLE = (Status.DRAFT, Status.RETURNED)
 
     class Channel(models.TextChoices):
         ONLINE = "online", "线上"

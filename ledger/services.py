@@ -339,8 +339,8 @@ def clue_update(*, actor, clue: Clue, data: ClueData, expected_version: int) -> 
             _("Someone else saved this clue after you opened it. Reload the page to see their changes; "
               "your changes were not saved.")
         )
-    if current.status != Clue.Status.DRAFT:
-        raise ValidationError(_("Only a draft can be changed."))
+    if current.status not in Clue.EDITABLE:
+        raise ValidationError(_("Only a draft or a returned clue can be changed."))
     code_fails = check_entity(data.entity)[1]
     check_clue(data, TermChecker(current.campaign))
     entity = _resolve_entities([data.entity])[0]
@@ -375,11 +375,11 @@ def clue_update(*, actor, clue: Clue, data: ClueData, expected_version: int) -> 
 
 @transaction.atomic
 def clue_submit(*, actor, clue: Clue) -> Clue:
-    """Staff hand a draft to their office."""
+    """Staff hand a draft, or a clue the office returned and they corrected, to their office."""
     _require_entry(actor, clue.campaign, clue.unit)
     clue = Clue.objects.select_for_update().get(pk=clue.pk)
-    if clue.status != Clue.Status.DRAFT:
-        raise ValidationError(_("Only a draft can be submitted."))
+    if clue.status not in Clue.EDITABLE:
+        raise ValidationError(_("Only a draft or a returned clue can be submitted."))
     clue.status, clue.submitted_at = Clue.Status.SUBMITTED, timezone.now()
     clue.version += 1
     clue._history_user = actor
