@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -143,6 +143,11 @@ class Clue(models.Model):
         _("credit code kept despite a wrong check character"), default=False,
     )
     withdrawn_reason = models.CharField(_("reason for withdrawal"), max_length=300, blank=True)
+    return_reason = models.CharField(_("reason for return"), max_length=500, blank=True)
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.PROTECT, related_name="merged",
+        help_text=_("A clue on the same entity from another unit; the tables count the entity once, there."),
+    )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -187,3 +192,177 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ClueEvent(models.Model):
+    """The audit trail of what was done to a clue beyond editing its fields: who, when, what, why."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        ACCEPTED = "accepted", _("Accepted")
+        RETURNED = "returned", _("Returned")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        RATED = "rated", _("Rated")
+        LEVEL_OVERRIDDEN = "level_overridden", _("Level overridden")
+        MARKED_KEY = "marked_key", _("Marked as a key clue")
+        UNMARKED_KEY = "unmarked_key", _("No longer a key clue")
+        DISPOSAL_PLANNED = "disposal_planned", _("Disposal plan changed")
+        PROGRESS = "progress", _("Progress noted")
+        TRANSFERRED = "transferred", _("Transferred")
+        MERGED = "merged", _("Merged")
+
+    clue = models.ForeignKey(Clue, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("action"), max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("clue event")
+        verbose_name_plural = _("clue events")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["clue", "kind"], name="ledger_event_clue_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.clue_id}"
+
+
+class Assessment(models.Model):
+    """The office's rating of a clue on the four factors of seed 001, its level, and the key-clue decision.
+    Staff never see it."""
+
+    class Level(models.TextChoices):
+        HIGH = "high", "高"
+        MEDIUM = "medium", "中"
+        LOW = "low", "低"
+
+    SCORE = [MinValueValidator(1), MaxValueValidator(5)]
+
+    clue = models.OneToOneField(Clue, on_delete=models.CASCADE, related_name="assessment")
+    public_reach = models.PositiveSmallIntegerField(_("public reach (涉众规模)"), validators=SCORE)
+    risk_exposure = models.PositiveSmallIntegerField(_("risk exposure (风险敞口)"), validators=SCORE)
+    opinion_heat = models.PositiveSmallIntegerField(_("public-opinion heat (舆论热度)"), validators=SCORE)
+    stability_risk = models.PositiveSmallIntegerField(_("stability risk (涉稳隐患)"), validators=SCORE)
+    computed_level = models.CharField(_("level by the rule"), max_length=8, choices=Level.choices)
+    level_override = models.CharField(_("level set by the office"), max_length=8, choices=Level.choices, blank=True)
+    override_reason = models.CharField(_("reason for the override"), max_length=300, blank=True)
+    notes = models.TextField(_("rating notes"), blank=True)
+    is_key = models.BooleanField(_("key risk clue"), default=False)
+    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    rated_at = models.DateTimeField(_("rated at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(level_override="") | ~models.Q(override_reason=""),
+                name="ledger_assessment_override_has_reason",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.clue} · {self.get_level_display()}"
+
+    @property
+    def level(self) -> str:
+        return self.level_override or self.computed_level
+
+    def get_level_display(self) -> str:
+        return self.Level(self.level).label
+
+
+class Disposal(models.Model):
+    """一事一策: how one clue is being dealt with."""
+
+    class Track(models.TextChoices):
+        RECTIFY = "rectify", _("Rectify (整改)")
+        CLEAN_UP = "clean_up", _("Clean up (清理)")
+        INVESTIGATE = "investigate", _("Investigate (立案查处)")
+        NOT_HANDLED = "not_handled", _("Not yet handled (未整治)")
+
+    class Stage(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        UNDER_WAY = "under_way", _("Under way")
+        FINISHED = "finished", _("Finished")
+
+    class Refund(models.TextChoices):
+        NONE = "", _("No refund")
+        REFUNDING = "refunding", "正在清退"
+        REFUNDED = "refunded", "清退完毕"
+
+    clue = models.OneToOneField(Clue, on_delete=models.CASCADE, related_name="disposal")
+    responsible_unit = models.ForeignKey(
+        Unit, verbose_name=_("responsible unit"), on_delete=models.PROTECT, related_name="disposals"
+    )
+    measures = models.ManyToManyField(Term, verbose_name=_("measures"), blank=True, related_name="+")
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    track = models.CharField(_("track"), max_length=16, choices=Track.choices)
+    not_handled_reason = models.CharField(_("why not handled yet"), max_length=300, blank=True)
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, default=Stage.PLANNED)
+    case_filed_on = models.DateField(_("criminal case filed on"), null=True, blank=True)
+    refund_status = models.CharField(_("refund"), max_length=16, choices=Refund.choices, blank=True, default="")
+    refunded_share = models.DecimalField(
+        _("refunded share (%)"), max_digits=5, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    handling_result = models.CharField(
+        _("handling result"), max_length=100, blank=True, help_text=_("e.g. 正在整改并正常营业, 停业整改")
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(m2m_fields=[measures])
+
+    class Meta:
+        verbose_name = _("disposal")
+        verbose_name_plural = _("disposals")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(track="not_handled") | ~models.Q(not_handled_reason=""),
+                name="ledger_disposal_not_handled_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(refunded_share__isnull=True)
+                | models.Q(refunded_share__gte=0, refunded_share__lte=100),
+                name="ledger_disposal_share_is_a_percentage",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.clue} · {self.get_track_display()}"
+
+
+class ProvinceNotice(models.Model):
+    """省际间风险通报: the risk was notified to another province (possibly several times)."""
+
+    disposal = models.ForeignKey(Disposal, on_delete=models.CASCADE, related_name="notices")
+    province = models.CharField(_("province"), max_length=20)
+    times = models.PositiveSmallIntegerField(_("times notified"), default=1, validators=[MinValueValidator(1)])
+
+    class Meta:
+        verbose_name = _("inter-province notice")
+        verbose_name_plural = _("inter-province notices")
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["disposal", "province"], name="ledger_notice_one_per_province")]
+
+    def __str__(self) -> str:
+        return f"{self.province} × {self.times}"
+
+
+class ProgressNote(models.Model):
+    """A dated note on how the disposal is going."""
+
+    disposal = models.ForeignKey(Disposal, on_delete=models.CASCADE, related_name="notes")
+    on = models.DateField(_("date"))
+    text = models.TextField(_("progress"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("progress note")
+        verbose_name_plural = _("progress notes")
+        ordering = ["on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.on}: {self.text[:20]}"

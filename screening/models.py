@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from orgs.models import Unit
 
@@ -130,6 +131,7 @@ class UnitSubmission(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     note = models.CharField(_("note"), max_length=500, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("unit submission")
