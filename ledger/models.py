@@ -366,3 +366,37 @@ class ProgressNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.on}: {self.text[:20]}"
+
+
+class CountyReturn(models.Model):
+    """A county's answers for attachment 3 ("无非法集资区、县"), per year; filled by the county, not by departments."""
+
+    county = models.ForeignKey(
+        Unit, verbose_name=_("county"), on_delete=models.PROTECT, related_name="county_returns",
+        limit_choices_to={"level": Unit.Level.COUNTY, "kind": Unit.Kind.GOVERNMENT},
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    criminal_cases = models.PositiveIntegerField(_("criminal cases of illegal fundraising filed this year"))
+    has_large_case = models.BooleanField(
+        _("local residents took part in a criminal case with 50 or more participants")
+    )
+    has_petition_event = models.BooleanField(
+        _("a petition or disturbance by 20 or more local participants happened")
+    )
+    remarks = models.CharField(_("remarks"), max_length=300, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("county return")
+        verbose_name_plural = _("county returns")
+        constraints = [models.UniqueConstraint(fields=["county", "year"], name="ledger_one_return_per_county_year")]
+
+    def __str__(self) -> str:
+        return f"{self.county} {self.year}"
+
+    @property
+    def qualifies(self) -> bool:
+        """Attachment 3 note 1: no criminal case filed, no 50-person case, no 20-person petition since 1 January."""
+        return self.criminal_cases == 0 and not self.has_large_case and not self.has_petition_event

@@ -114,6 +114,7 @@ def clue_rate(*, actor, clue: Clue, scores: Scores, notes: str = "") -> Assessme
     _require_review(actor, clue.unit)
     if any(not 1 <= score <= MAX_SCORE for score in scores.values()):
         raise ValidationError(_("Each factor is scored from 1 to 5."))
+    clue = _locked(clue)
     if clue.status not in (Clue.Status.SUBMITTED, Clue.Status.ACCEPTED):
         raise ValidationError(_("Only a submitted or accepted clue can be rated."))
     assessment = Assessment.objects.filter(clue=clue).first() or Assessment(clue=clue)
@@ -149,6 +150,7 @@ def level_override(*, actor, clue: Clue, level: str, reason: str) -> Assessment:
 def clue_mark_key(*, actor, clue: Clue, is_key: bool, reason: str = "") -> Assessment:
     """Decide whether an accepted, rated clue is a key risk clue (重点风险线索, attachment 2)."""
     _require_review(actor, clue.unit)
+    clue = _locked(clue)
     assessment = Assessment.objects.select_for_update().filter(clue=clue).first()
     if assessment is None:
         raise ValidationError(_("Rate the clue before deciding whether it is a key clue."))
@@ -203,6 +205,7 @@ def _check_plan(clue: Clue, plan: DisposalPlan) -> None:
 @transaction.atomic
 def disposal_save(*, actor, clue: Clue, plan: DisposalPlan) -> Disposal:
     _require_review(actor, clue.unit)
+    clue = _locked(clue)
     if clue.status not in (Clue.Status.SUBMITTED, Clue.Status.ACCEPTED):
         raise ValidationError(_("Plan the disposal of a submitted or accepted clue."))
     _check_plan(clue, plan)

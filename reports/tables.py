@@ -1,0 +1,341 @@
+"""The three attachment tables of seed 001, computed from the ledger with a constant number of aggregate queries.
+
+A table of a unit covers everything beneath it. It counts every clue that has been submitted and not withdrawn
+(drafts are left out, and the table says how many); screening records count whatever their clue's state; a clue
+merged into another counts once, where it was merged, unless that one lies outside the unit.
+"""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
+
+from ledger.models import Clue, CountyReturn, Disposal, ScreeningRecord
+from orgs.models import Unit
+from screening.models import Campaign, Term
+
+from .table import Column, Merge, Row, Table, counted_names, number
+
+NOT_PLANNED = "尚未制定处置方案"
+YES, NO = "是", "否"
+
+ATTACHMENT1_NOTES = [
+    "1. 重点领域是指非法集资主体所属的行业，包括该行业内合法主体和打着本行业领域名义进行非法集资的情形。",
+    "2. 如有表中未涉及的“重点领域”、“重点行为”，可另外添加。",
+    "3. 主要问题中需择要列举排查出的问题，如超范围经营、发布涉嫌非法集资广告资讯、虚假宣传、无办公场所和办公人员或与注册登记不符、设资金池、自融等。",
+    "4. 整改、清理包含拟整改、清理，正在整改、清理及整改、清理完毕等情形。",
+    "5. 所有数字均保留小数点后 2 位。",
+    "6. 合计栏标“*”的项目需统计合计数。",
+]
+ATTACHMENT2_NOTES = [
+    "1.“是否通过互联网”根据实际填写线上、线上或线上线下相结合，“是否跨省”填写是或否。",
+    "2. “资金清退情况”填写正在清退或清退完毕，并写明清退比例。",
+    "3. “处理结果”填写企业现状，如正在整改并正常营业、停业整改、通报次数等。",
+    "4. “省际间风险通报情况”填写向哪些省通报风险线索、通报次数等。",
+    "5.所有数字均保留小数点后 2 位。",
+    "6.合计栏标“*”的项目需统计合计数。",
+]
+
+
+def attachment3_notes(year: int) -> list[str]:
+    return [
+        f"注：1. “无非法集资区、县”需同时满足以下条件：{year} 年 1 月 1 日至填表期间，该区、县内无非法集资刑事立案，"
+        "本地常住人口中无一定规模的非法集资刑事案件（含本地和外地案件）参与人（50 人以上），本地集资参与人未发生 20 人以上集访、"
+        "闹访等影响社会稳定的事件。",
+        "2. 本表由各县区填报，市处非领导小组成员单位不需填报。",
+    ]
+
+
+def counted_clues(campaign: Campaign, unit: Unit) -> QuerySet[Clue]:
+    """The clues a table of ``unit`` counts."""
+    inside = Q(unit__path__startswith=unit.path)
+    merged_elsewhere = Q(merged_into__isnull=True) | ~Q(merged_into__unit__path__startswith=unit.path)
+    return (
+        Clue.objects.filter(inside, merged_elsewhere, campaign=campaign, submitted_at__isnull=False)
+        .exclude(status=Clue.Status.WITHDRAWN)
+    )
+
+
+def drafts_left_out(campaign: Campaign, unit: Unit) -> int:
+    return Clue.objects.filter(campaign=campaign, unit__path__startswith=unit.path, submitted_at__isnull=True).exclude(
+        status=Clue.Status.WITHDRAWN
+    ).count()
+
+
+# Attachment 1 --------------------------------------------------------------------------------------------------------
+
+ATTACHMENT1_COLUMNS = [
+    Column("screened", "排查机构数量", numeric=True, totalled=True, width=9),
+    Column("problem_count", "机构数量", "问题机构情况", numeric=True, totalled=True, width=9),
+    Column("problems", "主要问题", "问题机构情况", width=24),
+    Column("people", "涉及人数", "问题机构情况", numeric=True, totalled=True, width=10),
+    Column("amount", "涉及金额", "问题机构情况", numeric=True, totalled=True, width=12),
+    Column("measures", "采取的主要措施", "整治情况", width=22),
+    Column("rectified", "整改机构数量", "整治情况", numeric=True, totalled=True, width=9),
+    Column("cleaned", "清理机构数量", "整治情况", numeric=True, totalled=True, width=9),
+    Column("investigated", "立案查处的机构数量", "整治情况", numeric=True, totalled=True, width=10),
+    Column("unhandled", "机构数量", "未整治情况", numeric=True, totalled=True, width=9),
+    Column("unhandled_reasons", "原因", "未整治情况", width=18),
+    Column("remarks", "备注", width=10),
+]
+TRACK_COLUMNS = {
+    "rectified": Disposal.Track.RECTIFY,
+    "cleaned": Disposal.Track.CLEAN_UP,
+    "investigated": Disposal.Track.INVESTIGATE,
+}
+
+
+class _Block:
+    """The figures of one block (sectors or behaviours), per term, gathered with a fixed number of queries.
+
+    ``key`` is how a clue reaches the block's terms: "sector" for sectors, "behaviours" for behaviours (a clue with two
+    behaviours counts in both rows, as the form asks).
+    """
+
+    def __init__(self, campaign: Campaign, unit: Unit, clues: QuerySet[Clue], key: str):
+        records = ScreeningRecord.objects.filter(campaign=campaign, unit__path__startswith=unit.path)
+        self.screened = dict(records.values_list(key).annotate(n=Count("pk", distinct=True)).values_list(key, "n"))
+        unhandled = Q(disposal__track=Disposal.Track.NOT_HANDLED) | Q(disposal__isnull=True)
+        figures = clues.values(key).annotate(
+            problem_count=Count("pk", distinct=True),
+            people=Sum("people_involved"),
+            amount=Sum("amount_involved"),
+            unhandled=Count("pk", filter=unhandled, distinct=True),
+            **{name: Count("pk", filter=Q(disposal__track=track), distinct=True) for name, track in TRACK_COLUMNS.items()},
+        )
+        self.figures = {row.pop(key): row for row in figures}
+        self.problems = self._names(
+            Clue.problems.through.objects.filter(clue__in=clues), f"clue__{key}", "term__name", "clue"
+        )
+        self.measures = self._names(
+            Disposal.measures.through.objects.filter(disposal__clue__in=clues), f"disposal__clue__{key}", "term__name",
+            "disposal",
+        )
+        self.reasons = self._names(clues.filter(unhandled), key, "disposal__not_handled_reason", "pk")
+
+    @staticmethod
+    def _names(queryset, term_path: str, name_path: str, counted: str) -> dict[int, dict[str, int]]:
+        names: dict[int, dict[str, int]] = defaultdict(dict)
+        for term_id, name, n in (
+            queryset.values(term_path, name_path).annotate(n=Count(counted, distinct=True)).values_list(term_path, name_path, "n")
+        ):
+            names[term_id][name or NOT_PLANNED] = n
+        return names
+
+    def values(self, term: Term, order: dict[str, int]) -> dict:
+        figures = self.figures.get(term.pk, {})
+        values = {column.key: number(figures.get(column.key)) for column in ATTACHMENT1_COLUMNS if column.numeric}
+        values["screened"] = number(self.screened.get(term.pk))
+        values["problems"] = counted_names(self.problems.get(term.pk, {}), order)
+        values["measures"] = counted_names(self.measures.get(term.pk, {}), order)
+        values["unhandled_reasons"] = counted_names(self.reasons.get(term.pk, {}), order)
+        values["remarks"] = ""
+        return values
+
+    def has_data(self, term: Term) -> bool:
+        return term.pk in self.screened or term.pk in self.figures
+
+
+def attachment1(*, campaign: Campaign, unit: Unit) -> Table:
+    """涉嫌非法集资风险专项排查情况统计表: the campaign's own sector and behaviour trees, each block closed by 合计."""
+    table = Table(
+        attachment=1, title="涉嫌非法集资风险专项排查情况统计表", unit_line="单位：个、人、万元",
+        label_headers=["", "", ""], columns=ATTACHMENT1_COLUMNS, notes=ATTACHMENT1_NOTES,
+        unit_name=unit.name, campaign_title=campaign.title, drafts_left_out=drafts_left_out(campaign, unit),
+    )
+    terms = list(Term.objects.filter(campaign=campaign).order_by("order", "pk"))
+    order = {term.name: index for index, term in enumerate(terms)}
+    clues = counted_clues(campaign, unit)
+    for vocabulary, block_label, key in (
+        (Term.Vocabulary.SECTOR, "重点领域", "sector"),
+        (Term.Vocabulary.BEHAVIOUR, "重点行为", "behaviours"),
+    ):
+        block = _Block(campaign, unit, clues, key)
+        _add_block(table, [t for t in terms if t.vocabulary == vocabulary], block, block_label, order)
+    return table
+
+
+def _add_block(table: Table, terms: list[Term], block: _Block, label: str, order: dict[str, int]) -> None:
+    children: dict[int | None, list[Term]] = defaultdict(list)
+    for term in terms:
+        children[term.parent_id].append(term)
+
+    def shown(term: Term) -> bool:
+        # A retired term keeps its row only while it holds data.
+        return not term.is_retired or block.has_data(term)
+
+    first = len(table.rows)
+    leaf_rows: list[Row] = []
+    for top in filter(shown, children[None]):
+        items = [child for child in children[top.pk] if shown(child)]
+        if not children[top.pk]:
+            row = Row([label, top.name, ""], block.values(top, order))
+            table.merges.append(Merge(len(table.rows), 1, len(table.rows), 2))
+            table.rows.append(row)
+            leaf_rows.append(row)
+            continue
+        start = len(table.rows)
+        for item in items:
+            row = Row([label, top.name, item.name], block.values(item, order))
+            table.rows.append(row)
+            leaf_rows.append(row)
+        if len(items) > 1:
+            table.merges.append(Merge(start, 1, len(table.rows) - 1, 1))
+    if len(table.rows) - first > 1:
+        table.merges.append(Merge(first, 0, len(table.rows) - 1, 0))
+    totals = {
+        column.key: sum((row.values[column.key] for row in leaf_rows), Decimal("0.00")) if column.totalled else ""
+        for column in table.columns
+    }
+    table.merges.append(Merge(len(table.rows), 0, len(table.rows), 2))
+    table.rows.append(Row(["合计", "", ""], totals, is_total=True))
+
+
+# Attachment 2 --------------------------------------------------------------------------------------------------------
+
+ATTACHMENT2_COLUMNS = [
+    Column("entity", "企业名称", "风险情况", width=24),
+    Column("sector", "所属行业", "风险情况", width=14),
+    Column("mode", "集资模式", "风险情况", width=12),
+    Column("channel", "是否通过互联网", "风险情况", width=10),
+    Column("amount", "涉及金额", "风险情况", numeric=True, totalled=True, width=12),
+    Column("people", "涉及人数", "风险情况", numeric=True, totalled=True, width=10),
+    Column("unpaid", "未兑付资金", "风险情况", numeric=True, totalled=True, width=12),
+    Column("cross_province", "是否跨省", "风险情况", width=8),
+    Column("measures", "采取的工作措施", "工作情况", width=18),
+    Column("refund", "资金清退情况", "工作情况", width=18),
+    Column("result", "处理结果", "工作情况", width=16),
+    Column("notices", "省际间风险通报情况", "工作情况", width=20),
+    Column("remarks", "备注", width=14),
+]
+
+
+def refund_text(disposal: Disposal | None) -> str:
+    if disposal is None or not disposal.refund_status:
+        return ""
+    if disposal.refund_status == Disposal.Refund.REFUNDED:
+        return "清退完毕"
+    if disposal.refunded_share is None:
+        return "正在清退"
+    return f"正在清退（已清退 {number(disposal.refunded_share)}%）"
+
+
+def notices_text(disposal: Disposal | None) -> str:
+    notices = list(disposal.notices.all()) if disposal else []
+    if not notices:
+        return ""
+    times = sum(notice.times for notice in notices)
+    return f"已向{'、'.join(notice.province for notice in notices)}通报 {times} 次"
+
+
+def attachment2(*, campaign: Campaign, unit: Unit) -> Table:
+    """重点风险线索统计表: one row per key clue, and the total of 涉及金额, 涉及人数, 未兑付资金."""
+    table = Table(
+        attachment=2, title="重点风险线索统计表", unit_line="单位：人、万元", label_headers=["序号"],
+        columns=ATTACHMENT2_COLUMNS, notes=ATTACHMENT2_NOTES, unit_name=unit.name, campaign_title=campaign.title,
+        drafts_left_out=drafts_left_out(campaign, unit),
+    )
+    key_clues = (
+        counted_clues(campaign, unit).filter(assessment__is_key=True)
+        .select_related("entity", "sector", "fundraising_mode", "disposal")
+        .prefetch_related("disposal__measures", "disposal__notices", "merged__unit")
+        .order_by("unit__path", "pk")
+    )
+    for index, clue in enumerate(key_clues, start=1):
+        disposal = getattr(clue, "disposal", None)
+        also = [m.unit.name for m in clue.merged.all()]
+        table.rows.append(Row([str(index)], {
+            "entity": clue.entity.name,
+            "sector": clue.sector.name,
+            "mode": clue.fundraising_mode.name if clue.fundraising_mode else "",
+            "channel": clue.get_channel_display() if clue.channel else "",
+            "amount": number(clue.amount_involved),
+            "people": number(clue.people_involved),
+            "unpaid": number(clue.unpaid_funds),
+            "cross_province": YES if clue.cross_province else NO,
+            "measures": "、".join(m.name for m in disposal.measures.all()) if disposal else "",
+            "refund": refund_text(disposal),
+            "result": disposal.handling_result if disposal else "",
+            "notices": notices_text(disposal),
+            "remarks": f"另由{'、'.join(also)}报送" if also else "",
+        }))
+    totals = {
+        column.key: sum((row.values[column.key] for row in table.rows), Decimal("0.00")) if column.totalled else ""
+        for column in table.columns
+    }
+    table.rows.append(Row(["合计"], totals, is_total=True))
+    return table
+
+
+# Attachment 3 --------------------------------------------------------------------------------------------------------
+
+ATTACHMENT3_COLUMNS = [
+    Column("cases", "今年非法集资刑事立案数", numeric=True, width=14),
+    Column("large_case", "是否存在本地常住人口参与非法集资刑事案件达 50 人以上的情况", width=26),
+    Column("petition", "是否发生 20 人以上的本地集资参与人集访、闹访等影响社会稳定的事件", width=28),
+    Column("remarks", "备注", width=20),
+]
+
+
+def counties_in(unit: Unit) -> QuerySet[Unit]:
+    return Unit.objects.filter(
+        path__startswith=unit.path, level=Unit.Level.COUNTY, kind=Unit.Kind.GOVERNMENT, is_active=True
+    ).order_by("path")
+
+
+def proposed_case_counts(campaign: Campaign, counties: list[Unit]) -> dict[int, int]:
+    """Criminal cases filed this year, as the ledger knows them: clues on the investigate track with a filing date in
+    the campaign's year, per county. One query."""
+    if not counties:
+        return {}
+    filed = Clue.objects.filter(
+        campaign__year=campaign.year, disposal__track=Disposal.Track.INVESTIGATE,
+        disposal__case_filed_on__year=campaign.year, merged_into__isnull=True,
+    ).exclude(status=Clue.Status.WITHDRAWN)
+    counts = filed.aggregate(
+        **{str(c.pk): Count("entity", distinct=True, filter=Q(unit__path__startswith=c.path)) for c in counties}
+    )
+    return {int(pk): n for pk, n in counts.items()}
+
+
+def attachment3(*, campaign: Campaign, unit: Unit) -> Table:
+    """“无非法集资区、县”统计表: each county in scope with its return; the page says which counties qualify."""
+    table = Table(
+        attachment=3, title="“无非法集资区、县”统计表", unit_line="", label_headers=["区、县名称"],
+        columns=ATTACHMENT3_COLUMNS, notes=attachment3_notes(campaign.year), unit_name=unit.name,
+        campaign_title=campaign.title,
+    )
+    counties = list(counties_in(unit))
+    returns = {r.county_id: r for r in CountyReturn.objects.filter(county__in=counties, year=campaign.year)}
+    proposed = proposed_case_counts(campaign, counties)
+    for county in counties:
+        filed = returns.get(county.pk)
+        if filed is None:
+            table.rows.append(Row([county.name], {
+                "cases": number(proposed.get(county.pk)), "large_case": "", "petition": "",
+                "remarks": "未填报（立案数为台账测算）",
+            }))
+            table.remarks.append(_("%(county)s has not filled in its return yet.") % {"county": county.name})
+            continue
+        table.rows.append(Row([county.name], {
+            "cases": number(filed.criminal_cases),
+            "large_case": YES if filed.has_large_case else NO,
+            "petition": YES if filed.has_petition_event else NO,
+            "remarks": filed.remarks,
+        }))
+        table.remarks.append(qualification(filed))
+    return table
+
+
+def qualification(filed: CountyReturn) -> str:
+    if filed.qualifies:
+        return _("%(county)s qualifies as a “no illegal fundraising county”.") % {"county": filed.county.name}
+    reasons = []
+    if filed.criminal_cases:
+        reasons.append(_("%(count)d criminal cases filed this year") % {"count": filed.criminal_cases})
+    if filed.has_large_case:
+        reasons.append(_("local residents took part in a case with 50 or more participants"))
+    if filed.has_petition_event:
+        reasons.append(_("a petition event of 20 or more local participants happened"))
+    return _("%(county)s does not qualify: %(reasons)s.") % {"county": filed.county.name, "reasons": "；".join(reasons)}

@@ -1,0 +1,164 @@
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from ledger import services, workbench
+from orgs.models import Unit
+from reports import tables
+from tests.factories import UnitFactory, member
+
+D = Decimal
+NUMERIC = ["screened", "problem_count", "people", "amount", "rectified", "cleaned", "investigated", "unhandled"]
+
+
+def row_of(table, name):
+    [row] = [row for row in table.rows if row.labels[-1] == name or (row.labels[-1] == "" and row.labels[1] == name)]
+    return row
+
+
+def numbers(row):
+    return [row.values[key] for key in NUMERIC]
+
+
+@pytest.fixture
+def county_ledger(ledger, tree, filed_this_year):
+    """The hand-made ledger of county 甲县 whose tables are written out below."""
+    lending = ledger.entity("某某网贷信息服务有限公司", credit_code="91350100M000100Y43")
+    a = ledger.clue("township", "staff", lending, "网络借贷平台", amount="120.50", people=35, unpaid="20.00",
+                    behaviours=["消费返利"], problems=["超范围经营", "虚假宣传"], channel="online")
+    ledger.dispose(a, "rectify", measures=["警示约谈"])
+    ledger.clue("township", "staff", ledger.entity("某某财富咨询部"), "网络借贷平台", amount="0.01", people=1,
+                problems=["超范围经营"])
+    c = ledger.clue("township", "staff", ledger.entity("某某置业有限公司"), "房地产", amount="1000000.00",
+                    people=500, unpaid="800000.00", behaviours=["消费返利", "资金互助"], problems=["设资金池"],
+                    cross_province=True)
+    ledger.dispose(c, "investigate", measures=["刑事打击"], filed=filed_this_year, refund_status="refunding",
+                   refunded_share=D("35"), handling_result="停业整改", notices={"河南省": 2, "山东省": 1})
+    ledger.clue("township", "staff", ledger.entity("草稿公司"), "网络借贷平台", amount="9", people=9, submit=False)
+    withdrawn = ledger.clue("township", "staff", ledger.entity("某某培训学校"), "教育机构", amount="5", people=5,
+                            submit=False)
+    services.clue_withdraw(actor=tree.user("staff"), clue=withdrawn, reason="误报")
+    ledger.records("township", "staff", "民间投融资中介机构", ["甲投资", "乙投资", "丙投资"])
+    f = ledger.clue("department", "department_staff", lending, "网络借贷平台", amount="50.00", people=10,
+                    behaviours=["消费返利"], problems=["虚假宣传"])
+    workbench.clues_merge(actor=tree.user("office"), keep=a, duplicate=f, reason="同一主体")
+    g = ledger.clue("sibling_township", "staff2", ledger.entity("某某众筹工作室"), "众筹平台", amount="33.33", people=3)
+    ledger.dispose(g, "not_handled", reason="经营者失联")
+    return {"a": a, "c": c}
+
+
+@pytest.fixture
+def staff2(tree):
+    tree.users["staff2"] = member(tree.unit("sibling_township"), "staff", username="staff2")
+
+
+@pytest.fixture(autouse=True)
+def _second_township_staff(staff2):
+    return staff2
+
+
+def test_the_county_table_row_by_row(tree, open_campaign, county_ledger):
+    table = tables.attachment1(campaign=open_campaign, unit=tree.unit("county"))
+    assert table.drafts_left_out == 1
+    lending = row_of(table, "网络借贷平台")
+    # screened: A, 财富咨询部, the draft, the department's duplicate; problems: A (the duplicate merged into it) and
+    # 财富咨询部
+    assert numbers(lending) == [D("4.00"), D("2.00"), D("36.00"), D("120.51"), D("1.00"), D("0.00"), D("0.00"), D("1.00")]
+    assert lending.values["problems"] == "超范围经营(2)、虚假宣传(1)"
+    assert lending.values["measures"] == "警示约谈(1)"
+    assert lending.values["unhandled_reasons"] == "尚未制定处置方案(1)"
+    assert numbers(row_of(table, "房地产")) == [D("1.00"), D("1.00"), D("500.00"), D("1000000.00"), D("0.00"),
+                                               D("0.00"), D("1.00"), D("0.00")]
+    assert numbers(row_of(table, "众筹平台"))[:2] == [D("1.00"), D("1.00")]
+    assert row_of(table, "众筹平台").values["unhandled_reasons"] == "经营者失联(1)"
+    assert numbers(row_of(table, "教育机构")) == [D("1.00")] + [D("0.00")] * 7  # withdrawn: screened, no problem
+    assert row_of(table, "民间投融资中介机构").values["screened"] == D("3.00")
+    sector_total, behaviour_total = [row for row in table.rows if row.is_total]
+    assert numbers(sector_total) == [D("10.00"), D("4.00"), D("539.00"), D("1000153.84"), D("1.00"), D("0.00"),
+                                     D("1.00"), D("2.00")]
+    assert sector_total.values["problems"] == ""  # text columns carry no total
+    consumer = row_of(table, "消费返利")
+    assert numbers(consumer)[:4] == [D("3.00"), D("2.00"), D("535.00"), D("1000120.50")]
+    assert numbers(row_of(table, "资金互助"))[:2] == [D("1.00"), D("1.00")]
+    assert numbers(behaviour_total)[:2] == [D("4.00"), D("3.00")]
+
+
+def test_the_rows_follow_the_2018_form_with_merged_labels(tree, open_campaign, county_ledger):
+    table = tables.attachment1(campaign=open_campaign, unit=tree.unit("county"))
+    labels = [row.labels for row in table.rows]
+    assert labels[:5] == [
+        ["重点领域", "民间投融资中介机构", ""],
+        ["重点领域", "互联网金融行业企业", "网络借贷平台"],
+        ["重点领域", "互联网金融行业企业", "第三方支付"],
+        ["重点领域", "互联网金融行业企业", "众筹平台"],
+        ["重点领域", "资金密集型行业企业", "私募股权投资"],
+    ]
+    assert labels[14] == ["合计", "", ""]
+    assert labels[15] == ["重点行为", "各类“创新”型集资平台", "消费返利"]
+    assert labels[-1] == ["合计", "", ""] and len(labels) == 15 + 10 + 1
+    merges = {(m.first_row, m.first_col, m.last_row, m.last_col) for m in table.merges}
+    assert (0, 0, 13, 0) in merges  # 重点领域 down the sector block
+    assert (1, 1, 3, 1) in merges  # 互联网金融行业企业 over its three items
+    assert (0, 1, 0, 2) in merges  # a top-level leaf spans both label columns
+    assert (14, 0, 14, 2) in merges  # 合计 across the labels
+
+
+def test_a_township_sees_its_own_figures_and_a_merged_duplicate_counts_where_it_stands(tree, open_campaign, county_ledger):
+    township = tables.attachment1(campaign=open_campaign, unit=tree.unit("township"))
+    assert numbers(row_of(township, "网络借贷平台"))[:4] == [D("3.00"), D("2.00"), D("36.00"), D("120.51")]
+    department = tables.attachment1(campaign=open_campaign, unit=tree.unit("department"))
+    # The department's clue was merged into the township's; seen from the department alone, it still counts.
+    assert numbers(row_of(department, "网络借贷平台"))[:4] == [D("1.00"), D("1.00"), D("10.00"), D("50.00")]
+
+
+def test_awkward_values_sum_exactly(ledger, tree, open_campaign):
+    rows = [ledger.entity(f"小额{i}") for i in range(300)]
+    for entity in rows:
+        ledger.clue("township", "staff", entity, "第三方支付", amount="0.01", people=1)
+    ledger.clue("township", "staff", ledger.entity("大额"), "第三方支付", amount="999999999999.99", people=0)
+    table = tables.attachment1(campaign=open_campaign, unit=tree.unit("county"))
+    payments = row_of(table, "第三方支付")
+    assert payments.values["amount"] == D("1000000000002.99")
+    assert payments.values["problem_count"] == D("301.00") and payments.values["people"] == D("300.00")
+    empty = row_of(table, "养老机构")
+    assert numbers(empty) == [D("0.00")] * 8
+    behaviour_total = [row for row in table.rows if row.is_total][1]
+    assert numbers(behaviour_total) == [D("0.00")] * 8  # a block with no data
+
+
+def test_the_2017_form_has_flat_rows(tree, open_campaign, term):
+    from screening.models import Campaign
+    from screening.taxonomy_fixtures import load_taxonomy
+
+    old = Campaign.objects.create(title="2017", slug="c17", year=2017, issuing_unit=tree.unit("office"),
+                                  scope_unit=tree.unit("county"), status=Campaign.Status.PUBLISHED)
+    load_taxonomy(actor=None, campaign=old, form="2017")
+    table = tables.attachment1(campaign=old, unit=tree.unit("county"))
+    assert len(table.rows) == 6 + 1 + 4 + 1
+    assert table.rows[0].labels == ["重点领域", "投资咨询、财富管理、第三方理财、担保、小额贷款等投融资中介机构", ""]
+    assert table.rows[7].labels[0] == "重点行为"
+
+
+def test_the_query_count_is_the_same_for_5_and_50_townships(tree, open_campaign, ledger):
+    county = tree.unit("county")
+
+    def add_townships(start, stop):
+        for i in range(start, stop):
+            tree.units[f"x{i}"] = UnitFactory(code=f"X{i}", parent=county)
+            tree.users[f"s{i}"] = member(tree.units[f"x{i}"], "staff", username=f"s{i}")
+            ledger.clue(f"x{i}", f"s{i}", ledger.entity(f"主体{i}"), "网络借贷平台", amount="1.00", people=1,
+                        behaviours=["消费返利"], problems=["自融"])
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            table = tables.attachment1(campaign=open_campaign, unit=Unit.objects.get(pk=county.pk))
+        return len(captured), row_of(table, "网络借贷平台").values["problem_count"]
+
+    add_townships(0, 5)
+    small = queries()
+    add_townships(5, 50)
+    large = queries()
+    assert (small[1], large[1]) == (D("5.00"), D("50.00"))
+    assert small[0] == large[0] <= 13
