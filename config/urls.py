@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -10,6 +8,8 @@ from orgs.views import home
 admin.site.site_header = admin.site.site_title = _("Illegal fundraising risk screening")
 admin.site.index_title = _("Administration")
 
+# MEDIA_ROOT (evidence files, built workbooks) is deliberately not served: files leave only through views that check
+# the user's permission on them.
 urlpatterns = [
     path("", home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
@@ -19,8 +19,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("orgs/", include("orgs.urls")),
     path("ledger/", include("ledger.urls")),
+    path("workbench/", include("ledger.workbench_urls")),
+    path("reports/", include("reports.urls")),
     path("campaigns/", include("screening.urls")),
     path("admin/", admin.site.urls),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

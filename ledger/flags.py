@@ -1,12 +1,15 @@
 """Flags that help the office spot what matters: finance keywords (扫楼, seed 003), a registration elsewhere than
 the place of business (seed 001), and an entity already reported by another unit."""
 
-from django.db.models import QuerySet
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from orgs.models import Unit
 
-from .models import Entity, FlagKeyword
+from .models import Clue, Entity, FlagKeyword
 
 COUNTY_CODE_LENGTH = 6
 
@@ -27,15 +30,21 @@ def matched_keywords(entity: Entity, keywords: list[str]) -> list[str]:
 def local_county_code(unit: Unit) -> str:
     """The division code of the county (or city) a unit sits in: the code of its nearest government ancestor with a
     numeric code, cut to six digits."""
-    for code in [unit.code] + [a.code for a in _government_ancestors(unit)]:
-        if code[:COUNTY_CODE_LENGTH].isdigit():
-            return code[:COUNTY_CODE_LENGTH]
-    return ""
+    return local_county_codes([unit])[unit.pk]
 
 
-def _government_ancestors(unit: Unit) -> QuerySet[Unit]:
-    ids = [int(part) for part in unit.path.strip("/").split("/")]
-    return Unit.objects.filter(pk__in=ids, kind=Unit.Kind.GOVERNMENT).order_by("-path")
+def local_county_codes(units: Iterable[Unit]) -> dict[int, str]:
+    """``local_county_code`` of each unit, by unit id: one query however many units a page shows."""
+    lineages = {unit: [int(part) for part in unit.path.strip("/").split("/")] for unit in units}
+    ancestor_ids = {pk for lineage in lineages.values() for pk in lineage}
+    governments = dict(Unit.objects.filter(pk__in=ancestor_ids, kind=Unit.Kind.GOVERNMENT).values_list("pk", "code"))
+    codes = {}
+    for unit, lineage in lineages.items():
+        nearest_first = [unit.code] + [governments[pk] for pk in reversed(lineage) if pk in governments]
+        codes[unit.pk] = next(
+            (code[:COUNTY_CODE_LENGTH] for code in nearest_first if code[:COUNTY_CODE_LENGTH].isdigit()), ""
+        )
+    return codes
 
 
 def cross_region(entity: Entity, local_code: str):
@@ -49,3 +58,23 @@ def cross_region(entity: Entity, local_code: str):
     if registered == local_code:
         return OPERATING_ELSEWHERE
     return MISMATCHED_DIVISIONS
+
+
+@dataclass(frozen=True)
+class FlaggedClue:
+    clue: Clue
+    keywords: list[str]
+    cross_region: Promise | None
+
+
+def flag_clues(clues: Iterable[Clue], keywords: list[str]) -> list[FlaggedClue]:
+    """The clues with their keyword and cross-region flags, ``keywords`` being ``active_keywords()`` read once for the
+    page; one query for the county codes of all the clues' units."""
+    clues = list(clues)
+    county_codes = local_county_codes({clue.unit for clue in clues})
+    return [
+        FlaggedClue(
+            clue, matched_keywords(clue.entity, keywords), cross_region(clue.entity, county_codes[clue.unit_id])
+        )
+        for clue in clues
+    ]

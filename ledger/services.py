@@ -23,7 +23,7 @@ from screening import locks
 from screening.models import Campaign, Term
 
 from . import validators
-from .models import Clue, Entity, ScreeningRecord
+from .models import Clue, ClueEvent, Entity, Evidence, ScreeningRecord
 
 
 class StaleEdit(Exception):
@@ -167,7 +167,7 @@ def check_clue(data: ClueData, terms: TermChecker) -> None:
 def _resolve_entities(rows: list[EntityData]) -> list[Entity]:
     """The entity of each row: found by credit code (or, without a code, by exact name among entities without one),
     created when new. Empty details of a known entity are filled in; what another unit recorded is not overwritten."""
-    keys = [_row_key(row) for row in rows]
+    keys = [entity_key(row) for row in rows]
     codes = {code for code, _name in keys if code}
     names = {name for code, name in keys if not code}
     known = Entity.objects.filter(Q(credit_code__in=codes) | Q(credit_code__isnull=True, name__in=names))
@@ -191,7 +191,8 @@ def _resolve_entities(rows: list[EntityData]) -> list[Entity]:
     return result
 
 
-def _row_key(row: EntityData) -> tuple[str, str]:
+def entity_key(row: EntityData) -> tuple[str, str]:
+    """What identifies the entity of a row: its normalised credit code, or its name when it has none."""
     code = validators.normalise_credit_code(row.credit_code)
     return (code, "" if code else row.name.strip())
 
@@ -241,6 +242,49 @@ def records_create(*, actor, campaign: Campaign, unit: Unit, rows: list[RecordDa
     return records
 
 
+@transaction.atomic
+def record_update(*, actor, record: ScreeningRecord, data: RecordData, expected_version: int) -> ScreeningRecord:
+    """Change a screening record. Refused when someone saved it after the user opened it (``expected_version``).
+
+    A record with a clue follows its clue: its entity and sector change only through the clue, and it keeps "problem
+    found" and the clue's behaviours while the clue stands, so that problem institutions never outnumber screened ones.
+    """
+    _require_entry(actor, record.campaign, record.unit)
+    current = ScreeningRecord.objects.select_for_update().get(pk=record.pk)
+    if current.version != expected_version:
+        raise StaleEdit(
+            _("Someone else saved this screening record after you opened it. Reload the page to see their changes; "
+              "your changes were not saved.")
+        )
+    check_entity(data.entity)
+    check_record(data, TermChecker(current.campaign))
+    entity = _resolve_entities([data.entity])[0]
+    clue = Clue.objects.filter(record=current).first()
+    moved = (current.entity_id, current.sector_id) != (entity.pk, data.sector.pk)
+    if clue is not None and moved:
+        raise ValidationError(_("This screening record has a risk clue: change its entity or sector in the clue."))
+    clue_stands = clue is not None and clue.status != Clue.Status.WITHDRAWN
+    if clue_stands and data.result != ScreeningRecord.Result.PROBLEM:
+        raise ValidationError(
+            {"result": _("This screening record has a risk clue: withdraw the clue before changing the result.")}
+        )
+    if moved and ScreeningRecord.objects.filter(
+        campaign=current.campaign, unit=current.unit, entity=entity, sector=data.sector
+    ).exclude(pk=current.pk).exists():
+        raise ValidationError(
+            _("%(entity)s has already been screened by this unit in %(sector)s.")
+            % {"entity": entity.name, "sector": data.sector.name}
+        )
+    current.entity, current.sector, current.method, current.area = entity, data.sector, data.method, data.area
+    current.screened_on = data.screened_on or current.screened_on
+    current.result = data.result
+    current.version += 1
+    current._history_user = actor
+    current.save()
+    current.behaviours.set({*data.behaviours, *(clue.behaviours.all() if clue_stands else ())})
+    return current
+
+
 # Clues ---------------------------------------------------------------------------------------------------------------
 
 
@@ -282,6 +326,8 @@ def clues_create(
         Clue.problems.through(clue_id=clue.pk, term_id=term.pk)
         for clue, row in zip(clues, rows) for term in row.problems
     )
+    if submit:
+        ClueEvent.objects.bulk_create(ClueEvent(clue=clue, kind=ClueEvent.Kind.SUBMITTED, actor=actor) for clue in clues)
     return clues
 
 
@@ -384,6 +430,7 @@ def clue_submit(*, actor, clue: Clue) -> Clue:
     clue.version += 1
     clue._history_user = actor
     clue.save(update_fields=["status", "submitted_at", "version", "updated_at"])
+    ClueEvent.objects.create(clue=clue, kind=ClueEvent.Kind.SUBMITTED, actor=actor)
     return clue
 
 
@@ -404,4 +451,25 @@ def clue_withdraw(*, actor, clue: Clue, reason: str) -> Clue:
     record.result = ScreeningRecord.Result.NO_PROBLEM
     record._history_user = actor
     record.save(update_fields=["result"])
+    ClueEvent.objects.create(clue=clue, kind=ClueEvent.Kind.WITHDRAWN, actor=actor, reason=clue.withdrawn_reason)
     return clue
+
+
+# Evidence ------------------------------------------------------------------------------------------------------------
+
+# Evidence stays on the server for years; the limit keeps one scanned video from filling the disk of a county server.
+EVIDENCE_MAX_MB = 20
+
+
+@transaction.atomic
+def evidence_add(*, actor, clue: Clue, uploaded_file) -> Evidence:
+    """Attach a file to a clue. Like the clue, a file once added is never deleted."""
+    _require_entry(actor, clue.campaign, clue.unit)
+    if clue.status == Clue.Status.WITHDRAWN:
+        raise ValidationError(_("A withdrawn clue takes no more files."))
+    if uploaded_file.size > EVIDENCE_MAX_MB * 1024 * 1024:
+        raise ValidationError({"file": _("A file may have at most %(size)d MB.") % {"size": EVIDENCE_MAX_MB}})
+    name_length = Evidence._meta.get_field("name").max_length
+    return Evidence.objects.create(
+        clue=clue, file=uploaded_file, name=uploaded_file.name[:name_length], uploaded_by=actor
+    )

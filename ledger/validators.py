@@ -13,6 +13,7 @@ CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 CREDIT_CODE_LENGTH = 18
 MAX_AMOUNT = Decimal("999999999999.99")  # DecimalField(14, 2)
+MAX_COUNT = 2147483647  # PositiveIntegerField on PostgreSQL
 
 
 def to_half_width(text: str) -> str:
@@ -59,7 +60,7 @@ def parse_amount(raw, *, field_label: str) -> Decimal:
     """An amount in 万元: a number ≥ 0 with at most two decimals. More decimals are refused, never rounded."""
     if isinstance(raw, Decimal):
         value = raw
-    elif isinstance(raw, (int, float)):
+    elif isinstance(raw, (int, float)) and not isinstance(raw, bool):  # True is an int, and no amount
         value = Decimal(str(raw))
     else:
         text = to_half_width(str(raw or "")).strip().replace(",", "").replace("，", "").replace(" ", "")
@@ -111,4 +112,6 @@ def parse_count(raw, *, field_label: str) -> int:
         value = int(number)
     if value < 0:
         raise ValidationError(_("%(field)s cannot be negative.") % {"field": field_label}, code="negative")
+    if value > MAX_COUNT:
+        raise ValidationError(_("%(field)s is too large.") % {"field": field_label}, code="too_large")
     return value

@@ -20,7 +20,7 @@ from orgs.permissions import Perm
 from screening.locks import today_local
 from screening.models import Term
 
-from .models import Assessment, Clue, ClueEvent, Disposal, ProgressNote, ProvinceNotice, ScreeningRecord
+from .models import Assessment, Clue, ClueEvent, CountyReturn, Disposal, ProgressNote, ProvinceNotice, ScreeningRecord
 
 HIGH_SUM = 14
 MEDIUM_SUM = 9
@@ -124,7 +124,7 @@ def clue_rate(*, actor, clue: Clue, scores: Scores, notes: str = "") -> Assessme
     assessment.notes, assessment.rated_by = notes.strip(), actor
     assessment._history_user = actor
     assessment.save()
-    _event(clue, ClueEvent.Kind.RATED, actor, details={"scores": list(scores.values()), "level": assessment.computed_level})
+    _event(clue, ClueEvent.Kind.RATED, actor, scores=list(scores.values()), level=assessment.computed_level)
     return assessment
 
 
@@ -222,7 +222,7 @@ def disposal_save(*, actor, clue: Clue, plan: DisposalPlan) -> Disposal:
         disposal.notices.exclude(province__in=plan.notices).delete()
         for province, times in plan.notices.items():
             ProvinceNotice.objects.update_or_create(disposal=disposal, province=province, defaults={"times": times})
-    _event(clue, ClueEvent.Kind.DISPOSAL_PLANNED, actor, details={"track": plan.track, "stage": plan.stage})
+    _event(clue, ClueEvent.Kind.DISPOSAL_PLANNED, actor, track=plan.track, stage=plan.stage)
     return disposal
 
 
@@ -307,3 +307,31 @@ def clues_merge(*, actor, keep: Clue, duplicate: Clue, reason: str) -> Clue:
     _event(keep, ClueEvent.Kind.MERGED, actor, reason.strip(), merged=duplicate.pk, unit=duplicate.unit.name, at=now)
     _event(duplicate, ClueEvent.Kind.MERGED, actor, reason.strip(), into=keep.pk, unit=keep.unit.name, at=now)
     return keep
+
+
+# County return (attachment 3) ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class CountyAnswers:
+    criminal_cases: int
+    has_large_case: bool
+    has_petition_event: bool
+    remarks: str = ""
+
+
+@transaction.atomic
+def county_return_save(*, actor, county: Unit, year: int, answers: CountyAnswers) -> CountyReturn:
+    """The county's own return for attachment 3, filled in by the county office."""
+    _require_review(actor, county)
+    if county.level != Unit.Level.COUNTY or county.kind != Unit.Kind.GOVERNMENT:
+        raise ValidationError(_("Only a county (district) fills in this return."))
+    if answers.criminal_cases < 0:
+        raise ValidationError({"criminal_cases": _("The number of cases cannot be negative.")})
+    filed = CountyReturn.objects.filter(county=county, year=year).first() or CountyReturn(county=county, year=year)
+    filed.criminal_cases, filed.has_large_case = answers.criminal_cases, answers.has_large_case
+    filed.has_petition_event, filed.remarks = answers.has_petition_event, answers.remarks.strip()
+    filed.updated_by = actor
+    filed._history_user = actor
+    filed.save()
+    return filed

@@ -85,3 +85,71 @@ def counted_names(counts: dict[str, int], order: dict[str, int]) -> str:
     """超范围经营(3)、虚假宣传(1): most frequent first, then in taxonomy order."""
     ranked = sorted(counts.items(), key=lambda item: (-item[1], order.get(item[0], 0), item[0]))
     return "、".join(f"{name}({count})" for name, count in ranked)
+
+
+@dataclass(frozen=True)
+class LabelCell:
+    text: str
+    rowspan: int = 1
+    colspan: int = 1
+
+
+def label_grid(table: Table) -> list[list[LabelCell]]:
+    """The label cells of each body row as an HTML table wants them: a merged block becomes one cell with its spans,
+    and the cells it covers are left out."""
+    starts = {(m.first_row, m.first_col): m for m in table.merges}
+    covered = {
+        (row, col)
+        for m in table.merges
+        for row in range(m.first_row, m.last_row + 1)
+        for col in range(m.first_col, m.last_col + 1)
+        if (row, col) != (m.first_row, m.first_col)
+    }
+    grid = []
+    for r, row in enumerate(table.rows):
+        cells = []
+        for c, text in enumerate(row.labels):
+            if (r, c) in covered:
+                continue
+            merge = starts.get((r, c))
+            span = (merge.last_row - merge.first_row + 1, merge.last_col - merge.first_col + 1) if merge else (1, 1)
+            cells.append(LabelCell(text, *span))
+        grid.append(cells)
+    return grid
+
+
+def header_grid(table: Table) -> list[list[LabelCell]]:
+    """The header rows, left to right: label headers, then each group over its columns, or a column alone spanning
+    both rows. One header row when no column has a group."""
+    depth = 2 if any(column.group for column in table.columns) else 1
+    top: list[LabelCell] = []
+    bottom: list[LabelCell] = []
+    if len(table.label_headers) > 1 and not any(table.label_headers):
+        top.append(LabelCell("", depth, len(table.label_headers)))
+    else:
+        top.extend(LabelCell(text, depth) for text in table.label_headers)
+    start = 0
+    for group, span in table.groups:
+        columns = table.columns[start:start + span]
+        start += span
+        if group:
+            top.append(LabelCell(group, 1, span))
+            bottom.extend(LabelCell(column.label) for column in columns)
+        else:
+            top.extend(LabelCell(column.label, depth) for column in columns)
+    return [top, bottom] if depth == 2 else [top]
+
+
+@dataclass(frozen=True)
+class BodyRow:
+    is_total: bool
+    labels: list[LabelCell]
+    cells: list[tuple[str, bool]]  # (text, is a number)
+
+
+def body_grid(table: Table) -> list[BodyRow]:
+    """The body as the page draws it: merged labels, then each value as text (numbers with their two decimals)."""
+    return [
+        BodyRow(row.is_total, labels, [(str(row.values.get(c.key, "")), c.numeric) for c in table.columns])
+        for row, labels in zip(table.rows, label_grid(table))
+    ]

@@ -55,7 +55,10 @@ def test_accept_return_and_resubmit_leave_an_audit_trail(tree, submitted, clue_d
     clue = services.clue_submit(actor=tree.user("staff"), clue=clue)
     workbench.clue_accept(actor=office, clue=clue)
     events = list(ClueEvent.objects.filter(clue=clue).values_list("kind", "actor__username", "reason"))
-    assert events == [("returned", "office", "涉及人数有误"), ("accepted", "office", "")]
+    assert events == [
+        ("submitted", "staff", ""), ("returned", "office", "涉及人数有误"), ("submitted", "staff", ""),
+        ("accepted", "office", ""),
+    ]
 
 
 def test_a_return_needs_a_reason(tree, submitted):
@@ -76,7 +79,7 @@ def test_rating_override_and_key_decision(tree, submitted):
     workbench.clue_accept(actor=office, clue=submitted)
     assert workbench.clue_mark_key(actor=office, clue=Clue.objects.get(pk=submitted.pk), is_key=True).is_key
     kinds = list(ClueEvent.objects.filter(clue=submitted).values_list("kind", flat=True))
-    assert kinds == ["rated", "level_overridden", "accepted", "marked_key"]
+    assert kinds == ["submitted", "rated", "level_overridden", "accepted", "marked_key"]
     overridden = ClueEvent.objects.get(clue=submitted, kind="level_overridden")
     assert overridden.reason == "已部分兑付" and overridden.actor == office
     assert Assessment.objects.get(clue=submitted).history.count() == 3

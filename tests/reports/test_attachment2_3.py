@@ -1,6 +1,5 @@
 from decimal import Decimal
 
-import pytest
 
 from ledger.models import CountyReturn
 from reports import tables

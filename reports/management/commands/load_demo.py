@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from ledger import demo as ledger_demo
 from orgs import demo as orgs_demo
 from screening import demo as screening_demo
 from screening.locks import today_local
@@ -11,6 +12,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         accounts = orgs_demo.load_organisation()
         campaigns = screening_demo.load_campaigns(today=today_local())
+        ledger_demo.load_ledger()
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Log in at http://127.0.0.1:8000/ with (user name, password):"))
         for username, name, unit, role in accounts:
             self.stdout.write(f"  {username:<18} {orgs_demo.DEMO_PASSWORD}  {name} · {unit} · {role}")

@@ -1,0 +1,292 @@
+"""Workbooks in and out: reading an uploaded .xlsx without trusting it, and writing the .xlsx files people download.
+
+An upload is checked as a zip archive before openpyxl opens it (size, members, compression), then read in read-only
+mode, row by row, so neither a large file nor a crafted one can exhaust the server. openpyxl parses the XML through
+defusedxml when it is installed (it is a requirement), which refuses entity expansion ("billion laughs").
+"""
+
+import io
+import unicodedata
+import zipfile
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import openpyxl
+from django.utils.translation import gettext as _
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.comments import Comment
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from .validators import to_half_width
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_ROWS = 20_000
+# What the members of an honest 20,000-row workbook can reach uncompressed, with a wide margin.
+MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+# Spreadsheet XML compresses 10 to 50 times; zip bombs, a thousand times and more.
+MAX_COMPRESSION_RATIO = 200
+# Below this size a member cannot hurt, and small repetitive parts (styles, empty sheets) compress very well.
+RATIO_CHECKED_FROM = 1024 * 1024
+HEADER_SEARCH_ROWS = 10
+MAX_COLUMNS = 100
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# What openpyxl and the zip and XML libraries raise on a damaged or hostile file. defusedxml's refusals are
+# ValueErrors; XML syntax errors are SyntaxErrors.
+_UNREADABLE = (
+    zipfile.BadZipFile, zlib.error, InvalidFileException, KeyError, IndexError, ValueError, TypeError, EOFError, OSError,
+    SyntaxError,
+)
+
+
+class ExcelError(Exception):
+    """The whole file is refused; ``message`` says why, in the user's language."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def neutralise(value):
+    """A text cell that a spreadsheet would read as a formula (OWASP "CSV injection") made inert by a leading
+    apostrophe. Anything else, numbers included, is returned unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def normalise_header(text) -> str:
+    """Headers compare without spaces, full-width forms or the asterisk people add to mark a required column."""
+    return "".join(to_half_width(str(text or "")).split()).strip("*")
+
+
+# Reading -------------------------------------------------------------------------------------------------------------
+
+
+def read_table(file, *, headers: Sequence[str], required: Sequence[str]) -> list[tuple[int, dict[str, object]]]:
+    """The data rows of the first visible sheet of the workbook in ``file`` (a binary file object), as
+    (row number in Excel, {header: value}). Columns are found by their header, in any order; other columns are ignored.
+    Text is stripped and empty cells are None; empty rows are skipped."""
+    _check_archive(file)
+    try:
+        workbook = openpyxl.load_workbook(file, read_only=True, data_only=True)
+    except _UNREADABLE:
+        raise ExcelError(_not_xlsx())
+    try:
+        return _read_rows(_first_visible_sheet(workbook), headers, required)
+    except _UNREADABLE:
+        raise ExcelError(_("The workbook is damaged and cannot be read. Open it in Excel or WPS, save it again as .xlsx "
+                           "and upload the new file."))
+    finally:
+        workbook.close()
+
+
+def _not_xlsx() -> str:
+    return _("This is not an Excel workbook (.xlsx). Open it in Excel or WPS and save it as “Excel 工作簿 (*.xlsx)”; "
+             "remove any password first.")
+
+
+def _check_archive(file) -> None:
+    size = file.seek(0, io.SEEK_END)
+    file.seek(0)
+    if size > MAX_FILE_BYTES:
+        raise ExcelError(
+            _("The file is larger than %(limit)d MB. Split it into several files.")
+            % {"limit": MAX_FILE_BYTES // (1024 * 1024)}
+        )
+    if not zipfile.is_zipfile(file):
+        raise ExcelError(_not_xlsx())
+    file.seek(0)
+    try:
+        with zipfile.ZipFile(file) as archive:
+            members = archive.infolist()
+    except _UNREADABLE:
+        raise ExcelError(_not_xlsx())
+    if "xl/workbook.xml" not in {member.filename for member in members}:
+        raise ExcelError(_not_xlsx())
+    # The sizes are those the archive declares: zipfile never inflates a member beyond its declared size, so they
+    # bound what openpyxl can be made to read.
+    too_compressed = any(
+        member.file_size > RATIO_CHECKED_FROM
+        and member.file_size > MAX_COMPRESSION_RATIO * max(member.compress_size, 1)
+        for member in members
+    )
+    if too_compressed or sum(member.file_size for member in members) > MAX_UNCOMPRESSED_BYTES:
+        raise ExcelError(_("The workbook expands to far more data than a spreadsheet holds and was refused."))
+    file.seek(0)
+
+
+def _first_visible_sheet(workbook):
+    for sheet in workbook.worksheets:
+        if sheet.sheet_state == "visible":
+            return sheet
+    raise ExcelError(_("The workbook has no visible sheet."))
+
+
+def _read_rows(sheet, headers: Sequence[str], required: Sequence[str]) -> list[tuple[int, dict[str, object]]]:
+    header_row, columns = _find_header(sheet, headers, required)
+    width = max(columns.values()) + 1
+    rows = []
+    for number, values in enumerate(
+        sheet.iter_rows(min_row=header_row + 1, max_col=width, values_only=True), start=header_row + 1
+    ):
+        cells = {header: _clean(values[index]) for header, index in columns.items()}
+        if all(value is None for value in cells.values()):
+            continue
+        if len(rows) == MAX_ROWS:
+            raise ExcelError(
+                _("The file has more than %(limit)s rows. Split it into several files.") % {"limit": f"{MAX_ROWS:,}"}
+            )
+        rows.append((number, cells))
+    if not rows:
+        raise ExcelError(_("The file has no data below its header row."))
+    return rows
+
+
+def _find_header(sheet, headers: Sequence[str], required: Sequence[str]) -> tuple[int, dict[str, int]]:
+    """The header row (people put a title line or two above it) and the column index of each known header."""
+    wanted = {normalise_header(header): header for header in headers}
+    rows = sheet.iter_rows(min_row=1, max_row=HEADER_SEARCH_ROWS, max_col=MAX_COLUMNS, values_only=True)
+    for number, values in enumerate(rows, start=1):
+        found = [(wanted.get(normalise_header(value)), index) for index, value in enumerate(values)]
+        found = [(header, index) for header, index in found if header]
+        if not found:
+            continue
+        named = [header for header, _index in found]
+        twice = sorted({header for header in named if named.count(header) > 1})
+        if twice:
+            raise ExcelError(_("The column %(columns)s appears twice in the header row.") % {"columns": "、".join(twice)})
+        columns = dict(found)
+        missing = [header for header in required if header not in columns]
+        if missing:
+            raise ExcelError(
+                _("Row %(row)d lacks the required column(s) %(columns)s. Use the template of this page.")
+                % {"row": number, "columns": "、".join(missing)}
+            )
+        return number, columns
+    raise ExcelError(
+        _("No header row was found in the first %(count)d rows: it should hold %(columns)s. Use the template of this "
+          "page.") % {"count": HEADER_SEARCH_ROWS, "columns": "、".join(required)}
+    )
+
+
+def _clean(value):
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+# Writing -------------------------------------------------------------------------------------------------------------
+
+BOLD = Font(bold=True)
+REQUIRED = Font(bold=True, color="C00000")
+OPTIONS_SHEET = "选项"
+TEMPLATE_ROWS = MAX_ROWS + 1  # the header and as many rows as an upload may hold
+NUMBER_FORMATS = ((Decimal, "0.00"), (date, "yyyy-mm-dd"))
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a template: its header, whether it must be filled, and what helps people fill it."""
+
+    header: str
+    required: bool = False
+    options: Sequence[str] = ()  # offered as a drop-down list
+    several: bool = False  # the cell may name several options, separated by 、
+    number_format: str = ""  # "@" keeps typed codes as text; "0.00" shows amounts with two decimals
+
+
+def display_width(text: str) -> int:
+    """The width of ``text`` in Excel's character units: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in str(text))
+
+
+def _column_width(texts: Iterable[str]) -> int:
+    return min(max((display_width(text) for text in texts), default=8) + 4, 40)
+
+
+def template(columns: Sequence[Column], *, title: str) -> bytes:
+    """An empty workbook to fill in: the header row, drop-down lists read from a hidden sheet of options, and the
+    formats that keep codes as text and amounts at two decimals."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = title
+    options_sheet = workbook.create_sheet(OPTIONS_SHEET)
+    options_sheet.sheet_state = "hidden"
+    sheet.freeze_panes = "A2"
+    for index, column in enumerate(columns, start=1):
+        letter = get_column_letter(index)
+        cell = sheet.cell(row=1, column=index, value=column.header)
+        cell.font = REQUIRED if column.required else BOLD
+        if column.required:
+            cell.comment = Comment(_("Required."), "")
+        dimension = sheet.column_dimensions[letter]
+        dimension.width = _column_width([column.header, *column.options])
+        if column.number_format:
+            dimension.number_format = column.number_format
+        if column.options:
+            sheet.add_data_validation(_drop_down(column, options_sheet, index, f"{letter}2:{letter}{TEMPLATE_ROWS}"))
+    return _bytes(workbook)
+
+
+def _drop_down(column: Column, options_sheet, index: int, cells: str) -> DataValidation:
+    letter = get_column_letter(index)
+    options_sheet.cell(row=1, column=index, value=column.header)
+    for row, option in enumerate(column.options, start=2):
+        options_sheet.cell(row=row, column=index, value=option)
+    source = f"{quote_sheetname(OPTIONS_SHEET)}!${letter}$2:${letter}${len(column.options) + 1}"
+    # A cell that names several options is no single item of the list: Excel must let it through.
+    validation = DataValidation(type="list", formula1=source, allow_blank=True, showErrorMessage=not column.several)
+    if column.several:
+        validation.promptTitle = column.header
+        validation.prompt = _("Several values may be given, separated by 、")
+        validation.showInputMessage = True
+    else:
+        validation.errorTitle = column.header
+        validation.error = _("Choose a value from the list.")
+    validation.add(cells)
+    return validation
+
+
+def workbook(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]]) -> bytes:
+    """A workbook of plain tables, one sheet per (title, headers, rows): bold headers, numbers as numbers (Decimal
+    amounts at 0.00), dates as dates. Callers neutralise their text cells."""
+    book = openpyxl.Workbook(write_only=True)
+    for title, headers, rows in sheets:
+        sheet = book.create_sheet(title)
+        sheet.freeze_panes = "A2"
+        for index, header in enumerate(headers, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = _column_width([header])
+        sheet.append([_header_cell(sheet, header) for header in headers])
+        for row in rows:
+            sheet.append([_formatted(sheet, value) for value in row])
+    return _bytes(book)
+
+
+def _header_cell(sheet, header: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=header)
+    cell.font = BOLD
+    return cell
+
+
+def _formatted(sheet, value):
+    for kind, number_format in NUMBER_FORMATS:
+        if isinstance(value, kind):
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.number_format = number_format
+            return cell
+    return value
+
+
+def _bytes(book) -> bytes:
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

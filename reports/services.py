@@ -1,0 +1,120 @@
+"""Report runs: a request is checked and queued here; a Celery worker (or the caller, in eager mode) builds the
+workbook. Building is safe to repeat: a finished run is not redone, and the file appears under its final name only
+once complete."""
+
+import logging
+import os
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ledger.exporting import ledger_workbook
+from orgs import permissions
+from orgs.models import Unit
+from orgs.permissions import Perm
+from screening.locks import today_local
+from screening.models import Campaign
+
+from . import tables, tasks, xlsx
+from .models import ReportRun
+from .table import Footer
+
+logger = logging.getLogger(__name__)
+Kind = ReportRun.Kind
+BUILDERS = {
+    Kind.ATTACHMENT1: [tables.attachment1],
+    Kind.ATTACHMENT2: [tables.attachment2],
+    Kind.ATTACHMENT3: [tables.attachment3],
+    Kind.ALL: [tables.attachment1, tables.attachment2, tables.attachment3],
+}
+FILE_NAMES = {
+    Kind.ATTACHMENT1: "附件1_涉嫌非法集资风险专项排查情况统计表",
+    Kind.ATTACHMENT2: "附件2_重点风险线索统计表",
+    Kind.ATTACHMENT3: "附件3_无非法集资区县统计表",
+    Kind.ALL: "附件1-3_统计表",
+    Kind.LEDGER: "风险台账",
+}
+
+
+def required_permission(kind: str) -> Perm:
+    """The attachment tables are exported by those who report upward; staff may export their own ledger."""
+    return Perm.VIEW if kind == Kind.LEDGER else Perm.EXPORT
+
+
+def _require(actor, kind: str, campaign: Campaign, unit: Unit) -> None:
+    if actor is not None:
+        permissions.require(actor, required_permission(kind), unit)
+    if not (unit.path.startswith(campaign.scope_unit.path) or campaign.scope_unit.path.startswith(unit.path)):
+        raise ValidationError(_("This unit is not part of the campaign."))
+
+
+@transaction.atomic
+def report_run_request(*, actor, kind: str, campaign: Campaign, unit: Unit) -> ReportRun:
+    """Record the request and queue the build once the transaction commits (so the worker finds the run)."""
+    if kind not in Kind.values:
+        raise ValidationError(_("Unknown report."))
+    _require(actor, kind, campaign, unit)
+    run = ReportRun.objects.create(kind=kind, campaign=campaign, unit=unit, requested_by=actor)
+    transaction.on_commit(lambda: tasks.build_report.delay(run.pk))
+    return run
+
+
+def report_run_execute(*, run_id: int) -> ReportRun:
+    """Build the workbook of a run. Repeating it is harmless: a finished run is left as it is."""
+    with transaction.atomic():
+        run = ReportRun.objects.select_for_update(of=("self",)).select_related("campaign", "unit", "requested_by").get(pk=run_id)
+        if run.status == ReportRun.Status.DONE:
+            return run
+        run.status, run.started_at, run.progress, run.error = ReportRun.Status.RUNNING, timezone.now(), 10, ""
+        run.save(update_fields=["status", "started_at", "progress", "error"])
+    try:
+        _require(run.requested_by, run.kind, run.campaign, run.unit)
+        name = _build(run)
+    except (PermissionDenied, ValidationError) as refused:
+        return _finish(run, status=ReportRun.Status.FAILED, error=" ".join(getattr(refused, "messages", [str(refused)])))
+    except Exception as crash:  # noqa: BLE001 - the user sees the reason; the log keeps the traceback
+        logger.exception("report run %s failed", run.pk)
+        return _finish(run, status=ReportRun.Status.FAILED, error=f"{type(crash).__name__}: {crash}")
+    return _finish(run, status=ReportRun.Status.DONE, file=name)
+
+
+def _build(run: ReportRun) -> str:
+    """Write to a temporary file beside the final one and rename it into place, so a half-written file is never
+    offered for download."""
+    folder = Path(settings.MEDIA_ROOT) / "reports"
+    folder.mkdir(parents=True, exist_ok=True)
+    relative = f"reports/{run.pk}-{FILE_NAMES[run.kind]}-{run.unit.code}.xlsx"
+    temporary = folder / f".{uuid.uuid4().hex}.tmp"
+    try:
+        if run.kind == Kind.LEDGER:
+            temporary.write_bytes(ledger_workbook(user=run.requested_by, campaign=run.campaign, unit=run.unit))
+        else:
+            built = [build(campaign=run.campaign, unit=run.unit) for build in BUILDERS[run.kind]]
+            ReportRun.objects.filter(pk=run.pk).update(progress=60)
+            xlsx.write(built, footer_for(run.requested_by), temporary)
+        os.replace(temporary, Path(settings.MEDIA_ROOT) / relative)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return relative
+
+
+def footer_for(user) -> Footer:
+    if user is None:
+        return Footer("", "", today_local())
+    return Footer(user.full_name or user.username, user.phone, today_local())
+
+
+def _finish(run: ReportRun, *, status: str, error: str = "", file: str = "") -> ReportRun:
+    run.status, run.error, run.finished_at = status, error, timezone.now()
+    run.progress = 100 if status == ReportRun.Status.DONE else run.progress
+    fields = ["status", "error", "finished_at", "progress"]
+    if file:
+        run.file.name = file
+        fields.append("file")
+    run.save(update_fields=fields)
+    return run

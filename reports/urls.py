@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("runs/<int:pk>/", views.run_detail, name="run"),
+    path("runs/<int:pk>/file/", views.run_download, name="download"),
+    path("<slug:slug>/", views.campaign_reports, name="campaign"),
+    path("<slug:slug>/build/", views.build, name="build"),
+    path("<slug:slug>/county-return/", views.county_return, name="county_return"),
+    path("<slug:slug>/<str:kind>/", views.preview, name="preview"),
+]

@@ -1,0 +1,139 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from ledger import services
+from ledger.models import Evidence, ScreeningRecord
+from ledger.services import EntityData, RecordData, StaleEdit
+from tests.ledger.test_views import create
+from tests.orgs.test_pages import login
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def record_form(tree, term, **overrides) -> dict:
+    return {
+        "unit": tree.unit("township").pk, "name": "某某理财工作室", "credit_code": "",
+        "sector": term("民间投融资中介机构").pk, "method": term("扫街排查").pk, "area": term("临街门店商铺").pk,
+        "screened_on": "2026-01-05",
+        "result": ScreeningRecord.Result.NO_PROBLEM,
+    } | overrides
+
+
+def record_edit_form(record, **overrides) -> dict:
+    return {
+        "version": record.version, "name": record.entity.name, "credit_code": record.entity.credit_code or "",
+        "sector": record.sector_id, "behaviours": [t.pk for t in record.behaviours.all()],
+        "method": record.method_id or "", "area": record.area_id or "", "screened_on": record.screened_on.isoformat(),
+        "result": record.result,
+    } | overrides
+
+
+def add_record(tree, campaign, term, name="某某理财工作室") -> ScreeningRecord:
+    [record] = services.records_create(
+        actor=tree.user("staff"), campaign=campaign, unit=tree.unit("township"),
+        rows=[RecordData(entity=EntityData(name=name), sector=term("民间投融资中介机构"))],
+    )
+    return record
+
+
+def test_staff_add_a_screening_record_and_find_it_in_the_list(client, tree, open_campaign, term):
+    login(client, tree.user("staff"))
+    response = client.post(reverse("ledger:record_create", args=[open_campaign.slug]), record_form(tree, term))
+    assert response.status_code == 302
+    record = ScreeningRecord.objects.get()
+    assert (record.entity.name, record.method, record.screened_on.isoformat()) == (
+        "某某理财工作室", term("扫街排查"), "2026-01-05"
+    )
+    listing = client.get(reverse("ledger:record_list", args=[open_campaign.slug]))
+    assert list(listing.context["page"]) == [record]
+    assert reverse("ledger:record_edit", args=[record.pk]) in listing.content.decode()
+
+
+def test_the_same_institution_twice_is_refused_on_the_form(client, tree, open_campaign, term):
+    add_record(tree, open_campaign, term)
+    login(client, tree.user("staff"))
+    response = client.post(reverse("ledger:record_create", args=[open_campaign.slug]), record_form(tree, term))
+    assert response.status_code == 200 and response.context["form"].non_field_errors()
+    assert ScreeningRecord.objects.count() == 1
+
+
+def test_the_record_list_filters_by_result_and_text(client, tree, open_campaign, term, clue_data):
+    plain = add_record(tree, open_campaign, term)
+    problem = create(tree, open_campaign, clue_data()).record
+    login(client, tree.user("office"))
+    url = reverse("ledger:record_list", args=[open_campaign.slug])
+    assert set(client.get(url).context["page"]) == {plain, problem}
+    assert list(client.get(url, {"result": "problem"}).context["page"]) == [problem]
+    assert list(client.get(url, {"text": "工作室"}).context["page"]) == [plain]
+
+
+def test_a_record_is_edited_and_a_stale_edit_refused(client, tree, open_campaign, term):
+    record = add_record(tree, open_campaign, term)
+    login(client, tree.user("staff"))
+    url = reverse("ledger:record_edit", args=[record.pk])
+    assert client.post(url, record_edit_form(record, area=term("写字楼").pk)).status_code == 302
+    stale = client.post(url, record_edit_form(record, area=term("农贸市场").pk))
+    assert stale.status_code == 200 and stale.context["form"].non_field_errors()
+    record.refresh_from_db()
+    assert record.area == term("写字楼") and record.version == 2
+
+
+def test_a_record_with_a_clue_keeps_the_clues_entity_and_sector(client, tree, open_campaign, term, clue_data):
+    record = create(tree, open_campaign, clue_data()).record
+    login(client, tree.user("staff"))
+    url = reverse("ledger:record_edit", args=[record.pk])
+    moved = record_edit_form(record, sector=term("众筹平台").pk, name="别的公司", area=term("写字楼").pk)
+    assert client.post(url, moved).status_code == 302
+    record.refresh_from_db()
+    assert (record.sector, record.entity.name, record.area) == (term("网络借贷平台"), "天津某某投资管理有限公司",
+                                                                term("写字楼"))
+    refused = client.post(url, record_edit_form(record, result=ScreeningRecord.Result.NO_PROBLEM))
+    assert "result" in refused.context["form"].errors
+
+
+def test_the_service_refuses_to_move_a_record_away_from_its_clue(tree, open_campaign, term, clue_data):
+    record = create(tree, open_campaign, clue_data()).record
+    data = RecordData(entity=EntityData(name="天津某某投资管理有限公司", credit_code="91350100M000100Y43"),
+                      sector=term("众筹平台"), result=ScreeningRecord.Result.PROBLEM)
+    with pytest.raises(ValidationError):
+        services.record_update(actor=tree.user("staff"), record=record, data=data, expected_version=record.version)
+    with pytest.raises(StaleEdit):
+        services.record_update(actor=tree.user("staff"), record=record, data=data, expected_version=record.version - 1)
+
+
+def test_a_record_keeps_the_behaviours_of_its_clue(tree, open_campaign, term, clue_data):
+    record = create(tree, open_campaign, clue_data()).record
+    data = RecordData(entity=EntityData(name="天津某某投资管理有限公司", credit_code="91350100M000100Y43"),
+                      sector=term("网络借贷平台"), behaviours=[term("资金互助")], result=ScreeningRecord.Result.PROBLEM)
+    record = services.record_update(actor=tree.user("staff"), record=record, data=data,
+                                    expected_version=record.version)
+    assert {t.name for t in record.behaviours.all()} == {"消费返利", "资金互助"}
+
+
+def test_staff_of_another_unit_cannot_open_a_record(client, tree, open_campaign, term):
+    record = add_record(tree, open_campaign, term)
+    login(client, tree.user("department_staff"))
+    assert client.get(reverse("ledger:record_edit", args=[record.pk])).status_code == 404
+
+
+def test_a_withdrawn_clue_takes_no_more_files(tree, open_campaign, clue_data):
+    clue = services.clue_withdraw(actor=tree.user("staff"), clue=create(tree, open_campaign, clue_data()),
+                                  reason="重复录入")
+    with pytest.raises(ValidationError):
+        services.evidence_add(actor=tree.user("staff"), clue=clue, uploaded_file=SimpleUploadedFile("a.jpg", b"x"))
+    assert not Evidence.objects.exists()
+
+
+def test_a_file_too_large_is_refused_at_the_file_field(client, tree, open_campaign, clue_data, monkeypatch):
+    monkeypatch.setattr(services, "EVIDENCE_MAX_MB", 0)
+    clue = create(tree, open_campaign, clue_data())
+    login(client, tree.user("staff"))
+    response = client.post(reverse("ledger:evidence_upload", args=[clue.pk]),
+                           {"file": SimpleUploadedFile("大文件.mp4", b"0123")}, follow=True)
+    assert not Evidence.objects.exists()
+    assert [message.level_tag for message in response.context["messages"]] == ["error"]
