@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from orgs import permissions
 from orgs.models import Unit
@@ -23,6 +23,7 @@ from screening import locks
 from screening.models import Campaign, Term
 
 from . import validators
+from .bulk import bulk_create_with_history, bulk_link
 from .models import Clue, ClueEvent, Entity, Evidence, ScreeningRecord
 
 
@@ -164,7 +165,7 @@ def check_clue(data: ClueData, terms: TermChecker) -> None:
 # Entities ------------------------------------------------------------------------------------------------------------
 
 
-def _resolve_entities(rows: list[EntityData]) -> list[Entity]:
+def _resolve_entities(rows: list[EntityData], *, actor) -> list[Entity]:
     """The entity of each row: found by credit code (or, without a code, by exact name among entities without one),
     created when new. Empty details of a known entity are filled in; what another unit recorded is not overwritten."""
     keys = [entity_key(row) for row in rows]
@@ -185,8 +186,9 @@ def _resolve_entities(rows: list[EntityData]) -> list[Entity]:
                 if entity.pk:
                     changed[entity.pk] = entity
         result.append(entity)
-    bulk_create_with_history(new, Entity, batch_size=BATCH)
+    bulk_create_with_history(new, Entity, actor=actor)
     for entity in changed.values():
+        entity._history_user = actor
         entity.save()
     return result
 
@@ -212,7 +214,7 @@ def records_create(*, actor, campaign: Campaign, unit: Unit, rows: list[RecordDa
     for row in rows:
         check_entity(row.entity)
         check_record(row, terms)
-    entities = _resolve_entities([row.entity for row in rows])
+    entities = _resolve_entities([row.entity for row in rows], actor=actor)
     existing = set(
         ScreeningRecord.objects.filter(campaign=campaign, unit=unit, entity__in=[e.pk for e in entities])
         .values_list("entity_id", "sector_id")
@@ -233,11 +235,10 @@ def records_create(*, actor, campaign: Campaign, unit: Unit, rows: list[RecordDa
                 screened_on=row.screened_on or today, result=row.result, created_by=actor,
             )
         )
-    bulk_create_with_history(records, ScreeningRecord, batch_size=BATCH, default_user=actor)
-    ScreeningRecord.behaviours.through.objects.bulk_create(
-        ScreeningRecord.behaviours.through(screeningrecord_id=record.pk, term_id=behaviour.pk)
-        for record, row in zip(records, rows)
-        for behaviour in row.behaviours
+    bulk_create_with_history(records, ScreeningRecord, actor=actor)
+    bulk_link(
+        ScreeningRecord.behaviours.through,
+        ((record.pk, behaviour.pk) for record, row in zip(records, rows) for behaviour in row.behaviours),
     )
     return records
 
@@ -258,7 +259,7 @@ def record_update(*, actor, record: ScreeningRecord, data: RecordData, expected_
         )
     check_entity(data.entity)
     check_record(data, TermChecker(current.campaign))
-    entity = _resolve_entities([data.entity])[0]
+    entity = _resolve_entities([data.entity], actor=actor)[0]
     clue = Clue.objects.filter(record=current).first()
     moved = (current.entity_id, current.sector_id) != (entity.pk, data.sector.pk)
     if clue is not None and moved:
@@ -301,7 +302,7 @@ def clues_create(
         _code, check_fails = check_entity(row.entity)
         check_clue(row, terms)
         code_warnings.append(check_fails)
-    entities = _resolve_entities([row.entity for row in rows])
+    entities = _resolve_entities([row.entity for row in rows], actor=actor)
     records = _records_for_clues(actor, campaign, unit, rows, entities)
     now = timezone.now()
     clues = [
@@ -317,15 +318,9 @@ def clues_create(
         )
         for row, entity, record, warning in zip(rows, entities, records, code_warnings)
     ]
-    bulk_create_with_history(clues, Clue, batch_size=BATCH, default_user=actor)
-    Clue.behaviours.through.objects.bulk_create(
-        Clue.behaviours.through(clue_id=clue.pk, term_id=term.pk)
-        for clue, row in zip(clues, rows) for term in row.behaviours
-    )
-    Clue.problems.through.objects.bulk_create(
-        Clue.problems.through(clue_id=clue.pk, term_id=term.pk)
-        for clue, row in zip(clues, rows) for term in row.problems
-    )
+    bulk_create_with_history(clues, Clue, actor=actor)
+    bulk_link(Clue.behaviours.through, ((clue.pk, term.pk) for clue, row in zip(clues, rows) for term in row.behaviours))
+    bulk_link(Clue.problems.through, ((clue.pk, term.pk) for clue, row in zip(clues, rows) for term in row.problems))
     if submit:
         ClueEvent.objects.bulk_create(ClueEvent(clue=clue, kind=ClueEvent.Kind.SUBMITTED, actor=actor) for clue in clues)
     return clues
@@ -361,13 +356,13 @@ def _records_for_clues(actor, campaign, unit, rows: list[ClueData], entities: li
             record.result = ScreeningRecord.Result.PROBLEM
             to_mark.append(record)
         records.append(record)
-    bulk_create_with_history(new, ScreeningRecord, batch_size=BATCH, default_user=actor)
+    bulk_create_with_history(new, ScreeningRecord, actor=actor)
     if to_mark:
         bulk_update_with_history(to_mark, ScreeningRecord, ["result"], batch_size=BATCH, default_user=actor)
     through = ScreeningRecord.behaviours.through
     present = set(through.objects.filter(screeningrecord__in=records).values_list("screeningrecord_id", "term_id"))
     wanted = {(record.pk, term.pk) for record, row in zip(records, rows) for term in row.behaviours}
-    through.objects.bulk_create(through(screeningrecord_id=r, term_id=t) for r, t in wanted - present)
+    bulk_link(through, wanted - present)
     return records
 
 
@@ -389,7 +384,7 @@ def clue_update(*, actor, clue: Clue, data: ClueData, expected_version: int) -> 
         raise ValidationError(_("Only a draft or a returned clue can be changed."))
     code_fails = check_entity(data.entity)[1]
     check_clue(data, TermChecker(current.campaign))
-    entity = _resolve_entities([data.entity])[0]
+    entity = _resolve_entities([data.entity], actor=actor)[0]
     record = current.record
     if (record.entity_id, record.sector_id) != (entity.pk, data.sector.pk):
         if ScreeningRecord.objects.filter(
