@@ -14,6 +14,7 @@ from ledger import importing, services
 from ledger.models import Clue, Entity, ScreeningRecord
 from ledger.services import EntityData, RecordData
 from screening.models import Phase, Term
+from tests.ledger.test_services import assert_screened_covers_problems
 from tests.ledger.workbooks import clue_row, clues_xlsx, credit_code, xlsx
 
 I = importing  # noqa: E741
@@ -213,6 +214,19 @@ def test_a_screening_record_then_a_clue_on_it(tree, open_campaign, term):
                             rows=[RecordData(entity=EntityData(name="甲", credit_code=credit_code(1)),
                                              sector=term("网络借贷平台"))])
     assert preview(tree, open_campaign, clues_xlsx([clue_row(1)])).is_valid
+
+
+def test_imports_keep_problem_institutions_within_screened_ones(tree, open_campaign, term, tmp_path):
+    services.records_create(actor=tree.user("staff"), campaign=open_campaign, unit=tree.unit("township"), rows=[
+        RecordData(entity=EntityData(name=f"主体{n}", credit_code=credit_code(n)), sector=term("网络借贷平台"))
+        for n in (1, 2)
+    ])
+    run("import_clues", tmp_path, clues_xlsx([clue_row(n) for n in range(5)]), "--user", "staff", "--submit")
+    withdrawn = Clue.objects.filter(unit=tree.unit("township")).first()
+    services.clue_withdraw(actor=tree.user("staff"), clue=withdrawn, reason="重复")
+    assert_screened_covers_problems(open_campaign)
+    assert ScreeningRecord.objects.filter(campaign=open_campaign).count() >= Clue.objects.exclude(
+        status=Clue.Status.WITHDRAWN).count()
 
 
 # The upload page -----------------------------------------------------------------------------------------------------

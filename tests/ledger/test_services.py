@@ -188,3 +188,17 @@ def test_staff_of_a_township_see_only_their_clues(tree, open_campaign, clue_data
     assert selectors.clues_visible_to(tree.user("staff")).count() == 1
     assert selectors.clues_visible_to(tree.user("department_staff")).count() == 0
     assert selectors.clues_visible_to(tree.user("office")).count() == 1
+
+
+def test_a_term_with_data_is_retired_not_deleted(tree, open_campaign, clue_data, term):
+    from screening import services as screening_services
+
+    create(tree, open_campaign, clue_data())
+    lending = term("网络借贷平台")
+    with pytest.raises(ValidationError) as refused:
+        screening_services.term_delete(actor=tree.user("admin"), term=lending)
+    assert "停用" in str(refused.value)
+    screening_services.term_set_retired(actor=tree.user("admin"), term=lending, retired=True)
+    with pytest.raises(ValidationError) as refused:
+        create(tree, open_campaign, clue_data(entity={"name": "新主体", "credit_code": ""}))
+    assert "sector" in refused.value.error_dict

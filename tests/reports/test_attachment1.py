@@ -7,6 +7,9 @@ from django.test.utils import CaptureQueriesContext
 from ledger import services, workbench
 from orgs.models import Unit
 from reports import tables
+from screening.models import Campaign, Phase, Term
+from screening.taxonomy_fixtures import load_taxonomy
+from tests.reports.conftest import LedgerBuilder
 from tests.factories import UnitFactory, member
 
 D = Decimal
@@ -128,17 +131,37 @@ def test_awkward_values_sum_exactly(ledger, tree, open_campaign):
     assert numbers(behaviour_total) == [D("0.00")] * 8  # a block with no data
 
 
-def test_the_2017_form_has_flat_rows(tree, open_campaign, term):
-    from screening.models import Campaign
-    from screening.taxonomy_fixtures import load_taxonomy
-
-    old = Campaign.objects.create(title="2017", slug="c17", year=2017, issuing_unit=tree.unit("office"),
-                                  scope_unit=tree.unit("county"), status=Campaign.Status.PUBLISHED)
-    load_taxonomy(actor=None, campaign=old, form="2017")
-    table = tables.attachment1(campaign=old, unit=tree.unit("county"))
+def test_the_2017_form_row_by_row(tree, open_campaign):
+    """The same county on the flat 2017 form (seed 000): six sectors and four behaviours, no groups."""
+    form2017 = Campaign.objects.create(title="2017", slug="c17", year=open_campaign.year,
+                                       issuing_unit=tree.unit("office"), scope_unit=tree.unit("county"),
+                                       status=Campaign.Status.PUBLISHED)
+    for phase in open_campaign.phases.all():
+        Phase.objects.create(campaign=form2017, kind=phase.kind, start=phase.start, end=phase.end,
+                             deadline=phase.deadline)
+    load_taxonomy(actor=None, campaign=form2017, form="2017")
+    ledger = LedgerBuilder(tree, form2017, lambda name: Term.objects.get(campaign=form2017, name__startswith=name))
+    a = ledger.clue("township", "staff", ledger.entity("某某理财工作室"), "投资咨询", amount="10.10", people=4,
+                    behaviours=["以报刊杂志"], problems=["虚假宣传"])
+    ledger.dispose(a, "clean_up", measures=["警示约谈"])
+    ledger.clue("sibling_township", "staff2", ledger.entity("某某合作社"), "各类农民专业合作社", amount="0.90",
+                people=6, behaviours=["以报刊杂志", "以“虚拟货币”"])
+    ledger.records("township", "staff", "投资咨询", ["甲咨询", "乙咨询"])
+    table = tables.attachment1(campaign=form2017, unit=tree.unit("county"))
     assert len(table.rows) == 6 + 1 + 4 + 1
-    assert table.rows[0].labels == ["重点领域", "投资咨询、财富管理、第三方理财、担保、小额贷款等投融资中介机构", ""]
+    first = table.rows[0]
+    assert first.labels == ["重点领域", "投资咨询、财富管理、第三方理财、担保、小额贷款等投融资中介机构", ""]
+    assert numbers(first) == [D("3.00"), D("1.00"), D("4.00"), D("10.10"), D("0.00"), D("1.00"), D("0.00"), D("0.00")]
+    assert first.values["measures"] == "警示约谈(1)" and first.values["problems"] == "虚假宣传(1)"
+    assert numbers(table.rows[4])[:4] == [D("1.00"), D("1.00"), D("6.00"), D("0.90")]
+    assert numbers(table.rows[6]) == [D("4.00"), D("2.00"), D("10.00"), D("11.00"), D("0.00"), D("1.00"), D("0.00"),
+                                      D("1.00")]
     assert table.rows[7].labels[0] == "重点行为"
+    advertising = table.rows[9]
+    assert advertising.labels[1].startswith("以报刊杂志") and numbers(advertising)[:4] == [
+        D("2.00"), D("2.00"), D("10.00"), D("11.00")]
+    assert numbers(table.rows[10])[:2] == [D("1.00"), D("1.00")]
+    assert numbers(table.rows[11])[:2] == [D("3.00"), D("3.00")]
 
 
 def test_the_query_count_is_the_same_for_5_and_50_townships(tree, open_campaign, ledger):
