@@ -12,7 +12,7 @@ def bulk_create_with_history(objects: list, model, *, actor) -> list:
     batch."""
     if not objects:
         return objects
-    model.objects.bulk_create(objects, batch_size=BATCH)
+    _insert(objects, model)
     history = model.history.model
     quote = connection.ops.quote_name
     columns = [field.column for field in history.tracked_fields]
@@ -32,6 +32,37 @@ def bulk_create_with_history(objects: list, model, *, actor) -> list:
                 [now, user, *batch],
             )
     return objects
+
+
+# Values of these types need the database's own form (time zone, text for SQLite); the others go as they are.
+PREPARED_TYPES = {"DateTimeField", "DateField", "DecimalField", "JSONField"}
+
+
+def _insert(objects: list, model) -> None:
+    """What ``bulk_create`` does for our plain models, without compiling each value through the ORM: one multi-row
+    INSERT … RETURNING per batch, the keys set on the objects in order."""
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    stamped = [field for field in fields if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)]
+    prepared = {field.attname for field in fields if field.get_internal_type() in PREPARED_TYPES}
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    head = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES "
+    tail = f" RETURNING {quote(model._meta.pk.column)}"
+    with connection.cursor() as cursor:
+        for start in range(0, len(objects), BATCH):
+            batch = objects[start:start + BATCH]
+            values = []
+            for obj in batch:
+                for field in stamped:
+                    field.pre_save(obj, add=True)
+                for field in fields:
+                    value = getattr(obj, field.attname)
+                    values.append(field.get_db_prep_save(value, connection) if field.attname in prepared else value)
+            cursor.execute(head + ", ".join([placeholder] * len(batch)) + tail, values)
+            for obj, (pk,) in zip(batch, cursor.fetchall()):
+                obj.pk = pk
+                obj._state.adding, obj._state.db = False, connection.alias
 
 
 def bulk_link(through, pairs) -> None:
