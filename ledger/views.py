@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from orgs import permissions
+from orgs.formtools import add_refusal
 from orgs import selectors as org_selectors
 from orgs.permissions import Perm
 from screening import selectors as screening_selectors
@@ -44,9 +45,7 @@ def _submit(form, action):
     except (EntryClosed, StaleEdit) as refusal:
         form.add_error(None, str(refusal))
     except ValidationError as error:
-        refusals = error.error_dict.items() if hasattr(error, "error_dict") else [(None, error.error_list)]
-        for field, errors in refusals:
-            form.add_error(field if field in form.fields else None, errors)
+        add_refusal(form, error)
     return None
 
 

@@ -25,7 +25,7 @@ from orgs.permissions import Perm
 from screening import selectors as screening_selectors
 from screening.locks import EntryClosed, entry_state, today_local
 from screening.models import Campaign
-from screening.views import _submit
+from orgs.formtools import submit
 
 from . import submissions, workbench
 from . import workbench_selectors as selectors
@@ -105,7 +105,7 @@ def queue(request, slug):
 def queue_accept(request, slug):
     campaign = _reviewed_campaign(request, slug)
     form = BulkAcceptForm(request.POST, clues=selectors.clues_reviewable_by(request.user, campaign))
-    if _submit(form, lambda: workbench.clues_accept(actor=request.user, clues=form.cleaned_data["clue"])):
+    if submit(form, lambda: workbench.clues_accept(actor=request.user, clues=form.cleaned_data["clue"])):
         count = len(form.cleaned_data["clue"])
         messages.success(request, ngettext("%(count)d clue accepted.", "%(count)d clues accepted.", count)
                          % {"count": count})
@@ -164,7 +164,7 @@ def _rating_initial(assessment) -> dict | None:
 
 def _act(request, clue: Clue, name: str, form, action: Callable[[], object], done: str):
     """Run one form of the clue page: back to its section when the service agreed, else the page with the errors."""
-    if _submit(form, action):
+    if submit(form, action):
         messages.success(request, done)
         return redirect(reverse("workbench:clue", args=[clue.pk]) + f"#{name}")
     return _render_clue(request, clue, **{f"{name}_form": form})
@@ -250,7 +250,7 @@ def progress_add(request, pk):
 def clue_transfer(request, pk):
     clue = selectors.clue_for_reviewer_or_404(request.user, pk)
     form = TransferForm(request.POST, candidates=selectors.transfer_options(clue).candidates)
-    if _submit(form, lambda: workbench.clue_transfer(actor=request.user, clue=clue, **form.cleaned_data)):
+    if submit(form, lambda: workbench.clue_transfer(actor=request.user, clue=clue, **form.cleaned_data)):
         to_unit = form.cleaned_data["to_unit"]
         messages.success(request, _("The clue has been handed to %(unit)s.") % {"unit": to_unit.name})
         if permissions.has(request.user, Perm.REVIEW, to_unit):
@@ -328,7 +328,7 @@ def approval_action(request, slug, unit_pk):
     if action is None:
         raise BadRequest
     form = ReasonForm(request.POST)
-    if _submit(form, lambda: action(request.user, campaign, unit, form.cleaned_data["reason"])):
+    if submit(form, lambda: action(request.user, campaign, unit, form.cleaned_data["reason"])):
         messages.success(request, done % {"unit": unit.name})
     else:
         messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
@@ -362,7 +362,7 @@ def declare(request, slug):
         except EntryClosed as closed:
             raise ValidationError(closed.reason)
 
-    if _submit(form, hand_in):
+    if submit(form, hand_in):
         messages.success(request, _("The data of %(unit)s has been handed in.") % {"unit": unit.name})
         return redirect("workbench:declare", campaign.slug)
     return render(request, "workbench/declare.html", {

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from ledger import workbench
 from ledger.models import CountyReturn
 from orgs import permissions
+from orgs.formtools import add_refusal
 from orgs import selectors as org_selectors
 from orgs.models import Unit
 from orgs.permissions import Perm
@@ -136,7 +137,7 @@ def county_return(request, slug):
                 answers=workbench.CountyAnswers(**form.cleaned_data),
             )
         except ValidationError as refused:
-            form.add_error(None, refused)
+            add_refusal(form, refused)
         else:
             messages.success(request, tables.qualification(saved))
             return redirect(f"{campaign_url(campaign)}?unit={county.pk}")

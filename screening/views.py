@@ -1,6 +1,5 @@
 """The campaign screens. Each view parses the request, asks a selector or a service, and renders."""
 
-from collections.abc import Callable
 from functools import partial
 
 from django.contrib import messages
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from orgs import permissions
+from orgs.formtools import submit
 from orgs import selectors as org_selectors
 from orgs.models import Membership, Unit
 from orgs.permissions import Perm
@@ -41,21 +41,6 @@ def _managed_campaign(request, slug: str) -> Campaign:
     campaign = selectors.campaign_for_user_or_404(request.user, slug)
     permissions.require(request.user, Perm.MANAGE, campaign.scope_unit)
     return campaign
-
-
-def _submit(form, action: Callable[[], object]) -> bool:
-    """Run ``action`` when the form is bound and valid. A service's refusal is shown at the field it names, or above
-    the form when the form has no such field. True when the action went through."""
-    if not form.is_valid():
-        return False
-    try:
-        action()
-    except ValidationError as error:
-        refusals = error.error_dict.items() if hasattr(error, "error_dict") else [(None, error.error_list)]
-        for field, errors in refusals:
-            form.add_error(field if field in form.fields else None, errors)
-        return False
-    return True
 
 
 def _render_form(request, form, *, heading: str, cancel_url: str):
@@ -118,7 +103,7 @@ def campaign_create(request):
         if form.cleaned_data["start_from"]:
             load_taxonomy(actor=request.user, campaign=campaign, form=form.cleaned_data["start_from"])
 
-    if _submit(form, create):
+    if submit(form, create):
         return redirect(form.instance)
     return _render_form(request, form, heading=_("New campaign"), cancel_url=reverse("screening:campaign_list"))
 
@@ -129,7 +114,7 @@ def campaign_edit(request, slug):
     # Taken before the form writes the posted values onto the campaign.
     cancel_url = campaign.get_absolute_url()
     form = CampaignForm(_posted(request), instance=campaign, user=request.user)
-    if _submit(form, lambda: services.campaign_save(actor=request.user, campaign=campaign)):
+    if submit(form, lambda: services.campaign_save(actor=request.user, campaign=campaign)):
         return redirect(campaign)
     return _render_form(request, form, heading=_("Edit campaign"), cancel_url=cancel_url)
 
@@ -146,7 +131,7 @@ def campaign_copy(request, slug):
             shift_days=form.shift_days,
         )
 
-    if _submit(form, copy):
+    if submit(form, copy):
         return redirect("screening:campaign_detail", form.cleaned_data["slug"])
     heading = _("Copy “%(campaign)s”") % {"campaign": source.title}
     return _render_form(request, form, heading=heading, cancel_url=source.get_absolute_url())
@@ -177,7 +162,7 @@ def taxonomy(request, slug, vocabulary):
         raise Http404
     form = TermAddForm(_posted(request), campaign=campaign, vocabulary=vocabulary)
     add = partial(services.term_add, actor=request.user, campaign=campaign, vocabulary=vocabulary)
-    if _submit(form, lambda: add(**form.cleaned_data)):
+    if submit(form, lambda: add(**form.cleaned_data)):
         return redirect("screening:taxonomy", campaign.slug, vocabulary)
     return render(
         request,
@@ -245,7 +230,7 @@ def responsibility_set(request, slug, pk):
             actor=request.user, campaign=campaign, sector=sector, units=list(data["units"]), note=data["note"]
         )
 
-    if not _submit(form, save):
+    if not submit(form, save):
         messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
     return redirect(reverse("screening:responsibilities", args=[campaign.slug]) + f"#sector-{sector.pk}")
 
@@ -259,7 +244,7 @@ def lock_exception_grant(request, slug):
     permissions.require_anywhere(request.user, Perm.REVIEW)
     campaign = selectors.campaign_for_user_or_404(request.user, slug)
     form = LockExceptionForm(request.POST, user=request.user, campaign=campaign)
-    if _submit(form, lambda: services.lock_exception_grant(actor=request.user, campaign=campaign, **form.cleaned_data)):
+    if submit(form, lambda: services.lock_exception_grant(actor=request.user, campaign=campaign, **form.cleaned_data)):
         messages.success(request, _("Entry has been reopened for %(unit)s.") % {"unit": form.cleaned_data["unit"].name})
         return redirect(campaign)
     return _render_detail(request, campaign, form)

@@ -1,0 +1,26 @@
+"""Turning a service's refusal into form errors, shared by the views of every app."""
+
+from collections.abc import Callable
+
+from django.core.exceptions import ValidationError
+
+
+def add_refusal(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: at the field it names when the form has that field, else above
+    the form."""
+    refusals = error.error_dict.items() if hasattr(error, "error_dict") else [(None, error.error_list)]
+    for field, errors in refusals:
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def submit(form, action: Callable[[], object]) -> bool:
+    """Run ``action`` when the form is bound and valid; True when it went through, False when the form or the service
+    refused (the reasons are then on the form)."""
+    if not form.is_valid():
+        return False
+    try:
+        action()
+    except ValidationError as error:
+        add_refusal(form, error)
+        return False
+    return True
