@@ -11,7 +11,7 @@ from orgs.models import Unit
 from screening.locks import today_local
 from screening.models import Campaign, Term
 
-from . import services, workbench
+from . import services, submissions, workbench
 from .models import Clue
 from .services import ClueData, EntityData, RecordData
 from .workbench import DisposalPlan, Scores
@@ -61,6 +61,8 @@ def load_ledger(*, campaign_slug: str = "current-special") -> int:
         clue = services.clue_create(actor=users[username], campaign=campaign, unit=units[code], data=data)
         clues.append(services.clue_submit(actor=users[username], clue=clue))
     _review(campaign, clues, users["county_office"], units, terms)
+    # 钰华街道 found nothing and hands in a zero report, waiting for the county office's approval.
+    submissions.submission_declare(actor=users["multi_staff"], campaign=campaign, unit=units["120115002"])
     return len(clues)
 
 
