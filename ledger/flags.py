@@ -27,14 +27,9 @@ def matched_keywords(entity: Entity, keywords: list[str]) -> list[str]:
     return [word for word in keywords if word in text]
 
 
-def local_county_code(unit: Unit) -> str:
-    """The division code of the county (or city) a unit sits in: the code of its nearest government ancestor with a
-    numeric code, cut to six digits."""
-    return local_county_codes([unit])[unit.pk]
-
-
 def local_county_codes(units: Iterable[Unit]) -> dict[int, str]:
-    """``local_county_code`` of each unit, by unit id: one query however many units a page shows."""
+    """The division code of the county (or city) each unit sits in, by unit id: the code of its nearest government
+    ancestor with a numeric code, cut to six digits. One query however many units a page shows."""
     lineages = {unit: [int(part) for part in unit.path.strip("/").split("/")] for unit in units}
     ancestor_ids = {pk for lineage in lineages.values() for pk in lineage}
     governments = dict(Unit.objects.filter(pk__in=ancestor_ids, kind=Unit.Kind.GOVERNMENT).values_list("pk", "code"))

@@ -31,10 +31,6 @@ def campaign_for_user_or_404(user, slug: str) -> Campaign:
     return get_object_or_404(campaigns_visible_to(user), slug=slug)
 
 
-def campaigns_managed_by(user) -> QuerySet[Campaign]:
-    return Campaign.objects.filter(scope_unit__in=permissions.units(user, Perm.MANAGE)).select_related("scope_unit")
-
-
 @dataclass(frozen=True)
 class PhaseLine:
     phase: Phase
