@@ -4,5 +4,6 @@ WORKDIR /app
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
-RUN DEBUG=1 python manage.py collectstatic --noinput
+# The manifest that production (DEBUG off) needs is written only when DEBUG is off.
+RUN SECRET_KEY=collectstatic-only DEBUG=0 python manage.py collectstatic --noinput
 EXPOSE 8000
