@@ -7,6 +7,7 @@ import operator
 from collections.abc import Iterable
 from functools import reduce
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core import mail
@@ -113,7 +114,8 @@ def notify(*, users: Iterable, title: str, body: str, link: str = "") -> list[No
     notifications = Notification.objects.bulk_create(
         Notification(recipient=user, title=title, body=body, link=link) for user in recipients
     )
-    messages = [mail.EmailMessage(title, body, to=[user.email]) for user in recipients if user.email]
+    text = f"{body}\n\n{settings.SITE_URL.rstrip('/')}{link}" if link and settings.SITE_URL else body
+    messages = [mail.EmailMessage(title, text, to=[user.email]) for user in recipients if user.email]
     if messages:
         # Mail only what the database kept; a mail server that is down must not take the notifications with it.
         transaction.on_commit(lambda: mail.get_connection().send_messages(messages), robust=True)
