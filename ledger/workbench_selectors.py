@@ -69,7 +69,7 @@ def clues_reviewable_by(user, campaign: Campaign) -> QuerySet[Clue]:
 
 def clues_for_review(user, campaign: Campaign, *, on: date | None = None) -> QuerySet[Clue]:
     """The queue: reviewable clues with their level and flags computed in SQL (so that they can be filtered on, and a
-    page of rows is one query), ``reported_elsewhere`` included."""
+    page of rows is one query), ``reported_elsewhere`` included. A clue merged into another is reviewed there."""
     on = on or today_local()
     keywords = flags.active_keywords()
     keyword_match = (
@@ -86,7 +86,7 @@ def clues_for_review(user, campaign: Campaign, *, on: date | None = None) -> Que
     overdue = Q(disposal__deadline__lt=on) & ~Q(disposal__stage=Disposal.Stage.FINISHED)
     return (
         ledger_selectors.clues_flagged(user, campaign)
-        .filter(unit__in=reviewable_units(user))
+        .filter(unit__in=reviewable_units(user), merged_into__isnull=True)
         .exclude(status=Clue.Status.DRAFT)
         .alias(
             registered_county=Substr("entity__registered_division", 1, flags.COUNTY_CODE_LENGTH),

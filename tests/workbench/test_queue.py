@@ -124,3 +124,15 @@ def test_fifty_rows_a_page(client, tree, open_campaign, clue_data):
     assert len(client.get(queue(open_campaign)).context["rows"]) == 50
     second = client.get(queue(open_campaign), {"page": 2, "status": "submitted"})
     assert len(second.context["rows"]) == 1
+
+
+def test_a_clue_merged_into_another_leaves_the_queue(tree, open_campaign, clue_data):
+    from ledger import services, workbench
+    from ledger.workbench_selectors import clues_for_review
+
+    ours = services.clue_submit(actor=tree.user("staff"), clue=services.clue_create(
+        actor=tree.user("staff"), campaign=open_campaign, unit=tree.unit("township"), data=clue_data()))
+    theirs = services.clue_submit(actor=tree.user("department_staff"), clue=services.clue_create(
+        actor=tree.user("department_staff"), campaign=open_campaign, unit=tree.unit("department"), data=clue_data()))
+    workbench.clues_merge(actor=tree.user("office"), keep=ours, duplicate=theirs, reason="同一主体")
+    assert list(clues_for_review(tree.user("office"), open_campaign)) == [ours]
