@@ -17,6 +17,7 @@ from orgs.models import Unit
 from orgs.permissions import Perm
 
 from .models import Campaign, LockException, Phase, Responsibility, Term
+from .taxonomy_fixtures import load_taxonomy
 
 
 def _require(actor, perm: Perm, unit: Unit) -> None:
@@ -35,6 +36,15 @@ def campaign_save(*, actor, campaign: Campaign) -> Campaign:
     _require_manage(actor, campaign)
     campaign.full_clean()
     campaign.save()
+    return campaign
+
+
+@transaction.atomic
+def campaign_create(*, actor, campaign: Campaign, form: str = "") -> Campaign:
+    """A new campaign, given the taxonomy of the official ``form`` ("2017" or "2018") unless ``form`` is empty."""
+    campaign_save(actor=actor, campaign=campaign)
+    if form:
+        load_taxonomy(actor=actor, campaign=campaign, form=form)
     return campaign
 
 

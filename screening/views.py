@@ -5,7 +5,6 @@ from functools import partial
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,7 +28,6 @@ from .forms import (
     TermAddForm,
 )
 from .models import Campaign, Term
-from .taxonomy_fixtures import load_taxonomy
 
 
 def _posted(request):
@@ -97,11 +95,8 @@ def campaign_create(request):
     permissions.require_anywhere(request.user, Perm.MANAGE)
     form = CampaignCreateForm(_posted(request), user=request.user, initial={"year": locks.today_local().year})
 
-    @transaction.atomic
     def create():
-        campaign = services.campaign_save(actor=request.user, campaign=form.instance)
-        if form.cleaned_data["start_from"]:
-            load_taxonomy(actor=request.user, campaign=campaign, form=form.cleaned_data["start_from"])
+        services.campaign_create(actor=request.user, campaign=form.instance, form=form.cleaned_data["start_from"])
 
     if submit(form, create):
         return redirect(form.instance)
