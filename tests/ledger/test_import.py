@@ -92,6 +92,22 @@ def test_every_error_of_every_row_is_reported_at_its_column(tree, open_campaign)
     assert any("乱说" in error.message for error in result.rows[2].errors)
 
 
+def test_a_code_excel_stored_as_a_number_is_refused_with_the_reason(tree, open_campaign):
+    """Excel keeps 15 significant digits: an 18-character code typed into a number cell comes back altered (its last
+    digits zeros), so it is refused with the reason rather than read as some other entity's code."""
+    [row] = preview(tree, open_campaign, clues_xlsx([clue_row(1, **{I.CODE: 911201150000000000.0})])).rows
+    assert [(error.column, error.message) for error in row.errors] == [(I.CODE, (
+        "The code was stored as a number and Excel kept only its first 15 digits. Format the column as text and type "
+        "the code again."))]
+    assert not Entity.objects.exists()
+
+
+def test_a_fifteen_digit_number_is_read_as_digits_and_refused_for_its_length(tree, open_campaign):
+    [row] = preview(tree, open_campaign, clues_xlsx([clue_row(1, **{I.CODE: 120115000012345.0})])).rows
+    [error] = row.errors
+    assert error.column == I.CODE and "this one has 15" in error.message
+
+
 def test_names_are_leaf_names_or_paths_where_a_name_repeats(tree, open_campaign, term):
     for parent in ("互联网金融行业企业", "资金密集型行业企业"):
         Term.objects.create(campaign=open_campaign, vocabulary=Term.Vocabulary.SECTOR, parent=term(parent), name="其他")

@@ -90,8 +90,15 @@ def test_groups_do_not_take_data(tree, open_campaign, clue_data, term, field, va
 
 def test_unpaid_funds_cannot_exceed_the_amount(tree, open_campaign, clue_data):
     with pytest.raises(ValidationError) as refused:
-        create(tree, open_campaign, clue_data(unpaid_funds=Decimal("200.00")))
-    assert "unpaid_funds" in refused.value.error_dict
+        create(tree, open_campaign, clue_data(amount_involved=Decimal("120.50"), unpaid_funds=Decimal("120.51")))
+    assert refused.value.message_dict["unpaid_funds"] == ["未兑付资金不能大于涉及金额。"]
+    assert not Clue.objects.exists()
+
+
+def test_unpaid_funds_may_equal_the_amount(tree, open_campaign, clue_data):
+    # Nothing was paid back: every yuan involved is still owed.
+    clue = create(tree, open_campaign, clue_data(amount_involved=Decimal("120.50"), unpaid_funds=Decimal("120.50")))
+    assert (clue.amount_involved, clue.unpaid_funds) == (Decimal("120.50"), Decimal("120.50"))
 
 
 def test_more_than_two_decimals_are_refused(tree, open_campaign, clue_data):

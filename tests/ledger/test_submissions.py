@@ -1,11 +1,13 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from ledger import services, submissions
 from orgs.models import LeadingGroup
 from screening import locks
 from screening.locks import EntryClosed
 from screening.models import UnitSubmission
+from tests.orgs.test_pages import login
 
 
 @pytest.fixture
@@ -77,3 +79,18 @@ def test_the_grid_shows_each_overseen_unit(tree, open_campaign, county_group, cl
         grid = submissions.approval_grid(open_campaign, tree.unit("county"))
     states = {row.unit.name: (row.state, row.clues, row.on_time) for row in grid}
     assert states == {"甲县市场监管局": ("in_progress", 1, None), "一街道": ("submitted", 0, True)}
+
+
+def test_a_unit_whose_only_clues_were_withdrawn_hands_in_a_zero_report(client, tree, open_campaign, county_group,
+                                                                         clue_data):
+    staff = tree.user("staff")
+    for name in ("误报公司甲", "误报公司乙"):
+        clue = services.clue_create(actor=staff, campaign=open_campaign, unit=tree.unit("township"),
+                                    data=clue_data(entity={"name": name, "credit_code": ""}))
+        services.clue_submit(actor=staff, clue=clue)
+        services.clue_withdraw(actor=staff, clue=clue, reason="经核实无风险")
+    assert declare(tree, open_campaign).is_zero_report
+    login(client, tree.user("office"))
+    grid = client.get(reverse("workbench:approvals", args=[open_campaign.slug])).content.decode()
+    row = grid[grid.index("一街道"):]
+    assert "零报告" in row[:row.index("</tr>")]

@@ -25,6 +25,11 @@ def test_a_check_remainder_of_zero_gives_the_character_0():
     assert credit_code_check_passes(body + "0")
 
 
+def test_letters_are_allowed_from_position_9_on():
+    # The organisation code (positions 9 to 17) may hold letters, as in the published 91350100M000100Y43.
+    validate_credit_code_format("91350100MA00100Y43")
+
+
 def test_a_wrong_check_character_is_detected_but_the_format_is_fine():
     code = "91350100M000100Y44"
     validate_credit_code_format(code)
@@ -42,6 +47,8 @@ def test_lower_case_full_width_and_spaces_are_normalised():
     ("91350100M000100Y433", "18"),
     ("91350100M0001O0Y43", "O"),
     ("91AB0100M000100Y43", "3"),
+    ("91A50100M000100Y43", "3"),  # the first character of the division code
+    ("9135010AM000100Y43", "3"),  # its last: positions 3 to 8
 ])
 def test_wrong_length_alphabet_or_division_is_refused_with_a_chinese_message(code, message):
     with pytest.raises(ValidationError) as refused:

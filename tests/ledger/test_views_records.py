@@ -115,6 +115,19 @@ def test_a_record_keeps_the_behaviours_of_its_clue(tree, open_campaign, term, cl
     assert {t.name for t in record.behaviours.all()} == {"消费返利", "资金互助"}
 
 
+def test_a_record_whose_clue_was_withdrawn_is_edited_freely(client, tree, open_campaign, term, clue_data):
+    clue = create(tree, open_campaign, clue_data(behaviours=[term("消费返利")]))
+    services.clue_withdraw(actor=tree.user("staff"), clue=clue, reason="经核实无风险")
+    record = ScreeningRecord.objects.get(pk=clue.record_id)
+    login(client, tree.user("staff"))
+    edited = record_edit_form(record, behaviours=[term("资金互助").pk], result=ScreeningRecord.Result.NO_PROBLEM)
+    response = client.post(reverse("ledger:record_edit", args=[record.pk]), edited)
+    assert response.status_code == 302
+    record.refresh_from_db()
+    assert record.result == ScreeningRecord.Result.NO_PROBLEM
+    assert {t.name for t in record.behaviours.all()} == {"资金互助"}
+
+
 def test_staff_of_another_unit_cannot_open_a_record(client, tree, open_campaign, term):
     record = add_record(tree, open_campaign, term)
     login(client, tree.user("department_staff"))

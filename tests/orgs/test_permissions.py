@@ -3,7 +3,7 @@ import pytest
 from orgs import permissions, services
 from orgs.models import Membership, Unit
 from orgs.permissions import Perm
-from tests.factories import UnitFactory, member
+from tests.factories import UnitFactory, UserFactory, member
 
 V, E, R, X, M = Perm.VIEW, Perm.ENTER, Perm.REVIEW, Perm.EXPORT, Perm.MANAGE
 
@@ -137,3 +137,14 @@ def test_the_holders_of_a_permission_on_units_are_one_query(tree, django_assert_
     assert {user.username for user in holders[village]} == {"office", "city_office"}
     assert {user.username for user in holders[other]} == {"city_office"}
     assert {user.username for user in permissions.holders(E, [village])[village]} == {"staff"}
+
+
+def test_a_superuser_without_membership_configures_but_holds_no_data_permission(tree):
+    root = UserFactory(username="root", is_superuser=True, is_staff=True)
+    township = tree.unit("township")
+    for perm in (V, E, R, X):
+        assert not permissions.units(root, perm).exists(), perm
+        assert not permissions.has(root, perm, township), perm
+        assert not permissions.has_anywhere(root, perm), perm
+    assert permissions.has(root, M, township)
+    assert permissions.units(root, M).count() == Unit.objects.count()

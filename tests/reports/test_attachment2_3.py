@@ -1,6 +1,6 @@
 from decimal import Decimal
 
-
+from ledger import services
 from ledger.models import CountyReturn
 from reports import tables
 
@@ -65,3 +65,22 @@ def test_a_county_without_a_return_gets_the_ledger_case_count(tree, open_campaig
 def test_the_notes_carry_the_campaign_year(open_campaign, tree):
     table = tables.attachment3(campaign=open_campaign, unit=tree.unit("county"))
     assert f"{open_campaign.year} 年 1 月 1 日" in table.notes[0]
+
+
+def test_a_clue_withdrawn_after_it_was_handed_in_leaves_both_tables(tree, open_campaign, ledger):
+    """Staff may withdraw a clue the office has already accepted and marked key: from then on the tables count the
+    institution as screened without problem, and attachment 2 no longer lists it."""
+    kept = ledger.clue("township", "staff", ledger.entity("某某置业有限公司"), "房地产", amount="10.00", people=2)
+    withdrawn = ledger.clue("township", "staff", ledger.entity("某某地产经纪有限公司"), "房地产", amount="500.00",
+                            people=40, unpaid="100.00")
+    ledger.make_key(kept)
+    ledger.make_key(withdrawn)
+    services.clue_withdraw(actor=tree.user("staff"), clue=withdrawn, reason="经核实为正常经营")
+
+    first = tables.attachment1(campaign=open_campaign, unit=tree.unit("county"))
+    [real_estate] = [row for row in first.rows if row.labels[-1] == "房地产"]
+    assert [real_estate.values[key] for key in ("screened", "problem_count", "people", "amount")] == [
+        D("2.00"), D("1.00"), D("2.00"), D("10.00")]
+    second = tables.attachment2(campaign=open_campaign, unit=tree.unit("county"))
+    assert [row.values["entity"] for row in second.rows] == ["某某置业有限公司", ""]
+    assert (second.rows[-1].values["amount"], second.rows[-1].values["unpaid"]) == (D("10.00"), D("0.00"))

@@ -98,3 +98,8 @@ def test_overlapping_screening_phases_keep_entry_open_until_the_later_deadline(c
                          start=date(2018, 7, 1), end=date(2018, 8, 15), deadline=date(2018, 8, 15))
     state = locks.entry_state(campaign, tree.unit("township"), now=at(2018, 8, 10))
     assert state.is_open and state.closes_at.date() == date(2018, 8, 15)
+
+
+def test_entry_opens_at_the_first_moment_of_the_screening_phase(campaign, tree):
+    state = locks.entry_state(campaign, tree.unit("township"), now=at(2018, 5, 11, 0, 0, 0))
+    assert state.is_open and state.reason == ""

@@ -172,3 +172,16 @@ def test_a_unit_the_office_reopened_entry_for_is_late_only_after_the_new_date(ca
     )
     assert overdue(campaign, date(2018, 8, 3)) == [("甲县市场监管局", 4)]
     assert overdue(campaign, date(2018, 8, 9)) == [("一街道", 4), ("甲县市场监管局", 10)]
+
+
+def test_a_deactivated_account_is_neither_reminded_nor_told_of_overdue_units(campaign, tree, send):
+    retired_staff = member(tree.unit("township"), Membership.Role.STAFF, username="retired_staff",
+                           email="retired_staff@example.gov.cn")
+    retired_office = member(tree.unit("office"), Membership.Role.OFFICE, username="retired_office",
+                            email="retired_office@example.gov.cn")
+    User.objects.filter(pk__in=[retired_staff.pk, retired_office.pk]).update(is_active=False)
+    send(REMINDER_DAY)
+    send(OVERDUE_DAY)
+    assert received("retired_staff") == received("retired_office") == []
+    assert not any(address.startswith("retired") for address in mailed_to())
+    assert len(received("staff")) == 2 and len(received("office")) == 1

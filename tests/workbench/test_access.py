@@ -7,6 +7,7 @@ from django.urls import reverse
 from ledger import workbench
 from ledger.models import Assessment, Clue
 from ledger.workbench import Scores
+from tests.factories import UserFactory
 from tests.orgs.test_pages import login
 
 CLUE_ACTIONS = [
@@ -93,3 +94,16 @@ def test_home_says_when_there_is_nothing_to_review(client, tree):
     login(client, tree.user("office"))
     response = client.get(reverse("workbench:home"))
     assert response.status_code == 200 and response.context["declarable"] is None
+
+
+def test_a_superuser_without_membership_sees_reviews_and_exports_nothing(client, tree, open_campaign, submitted):
+    login(client, UserFactory(username="root", is_superuser=True, is_staff=True))
+    slug = open_campaign.slug
+    assert client.get(reverse("workbench:clue", args=[submitted.pk])).status_code == 404
+    assert client.post(reverse("workbench:clue_accept", args=[submitted.pk])).status_code == 404
+    assert client.get(reverse("workbench:queue", args=[slug])).status_code in (403, 404)
+    assert client.get(reverse("ledger:clue_detail", args=[submitted.pk])).status_code == 404
+    assert client.get(reverse("ledger:export", args=[slug])).status_code in (403, 404)
+    preview = client.get(reverse("reports:preview", args=[slug, "attachment1"]), {"unit": tree.unit("county").pk})
+    assert preview.status_code in (403, 404)
+    assert Clue.objects.get(pk=submitted.pk).status == Clue.Status.SUBMITTED

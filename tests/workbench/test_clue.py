@@ -1,9 +1,11 @@
+from django.core import mail
 from django.urls import reverse
 
 from ledger import services, workbench
 from ledger.models import Assessment, Clue, ClueEvent
 from ledger.workbench import Scores
 from orgs.models import Notification
+from tests.factories import member
 from tests.orgs.test_pages import login
 
 
@@ -158,3 +160,17 @@ def test_merge_into_the_other_clue(client, tree, report):
     client.post(action("clue_merge", ours), {"other": theirs.pk, "keep": "other", "reason": "同一主体"})
     ours.refresh_from_db()
     assert ours.merged_into == theirs
+
+
+def test_a_transfer_tells_the_active_offices_and_no_deactivated_account(tree, report, django_capture_on_commit_callbacks):
+    retired = member(tree.unit("office"), "office", username="retired_office", email="retired@example.gov.cn")
+    retired.is_active = False
+    retired.save(update_fields=["is_active"])
+    office = tree.user("office")
+    office.email = "office@example.gov.cn"
+    office.save(update_fields=["email"])
+    clue = report(entity={"registered_division": tree.unit("sibling_township").code})
+    with django_capture_on_commit_callbacks(execute=True):
+        workbench.clue_transfer(actor=office, clue=clue, to_unit=tree.unit("sibling_township"), reason="注册地在二街道")
+    assert set(Notification.objects.values_list("recipient__username", flat=True)) == {"office", "city_office"}
+    assert [message.to for message in mail.outbox] == [["office@example.gov.cn"]]
