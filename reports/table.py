@@ -6,7 +6,7 @@ header of at most two levels, body rows, the notes of the form, and the footer l
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 TWO_PLACES = Decimal("0.01")
 
@@ -77,8 +77,8 @@ class Footer:
 
 
 def number(value) -> Decimal:
-    """Every number of the forms carries two decimals (note 5), counts included: 3 → 3.00."""
-    return Decimal(value or 0).quantize(TWO_PLACES)
+    """Every number of the forms carries two decimals (note 5), counts included: 3 → 3.00; half a cent rounds up."""
+    return Decimal(value or 0).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
 def counted_names(counts: dict[str, int], order: dict[str, int]) -> str:

@@ -47,7 +47,7 @@ def end_of_day(day: date) -> datetime:
 
 
 def ancestor_ids(unit: Unit) -> list[int]:
-    return [int(part) for part in unit.path.strip("/").split("/") if part]
+    return [int(part) for part in unit.path.split("/") if part]
 
 
 def entry_state(campaign: Campaign, unit: Unit, *, now: datetime | None = None) -> EntryState:
@@ -68,12 +68,12 @@ def entry_state(campaign: Campaign, unit: Unit, *, now: datetime | None = None) 
     if open_until:
         return EntryState(True, closes_at=max(open_until))
     exception = (
-        LockException.objects.filter(campaign=campaign, unit_id__in=lineage, until__gte=today).order_by("-until").first()
+        LockException.objects.filter(campaign=campaign, unit_id__in=lineage).order_by("-until").first()
     )
     if exception and now <= end_of_day(exception.until):
         return EntryState(True, closes_at=end_of_day(exception.until), by_exception=True)
     last_deadline = max(p.deadline for p in started)
-    return EntryState(False, _("Entry closed on %(deadline)s.") % {"deadline": date_format(last_deadline, "DATE_FORMAT")})
+    return EntryState(False, _("Entry closed on %(deadline)s.") % {"deadline": date_format(last_deadline)})
 
 
 def require_entry_open(campaign: Campaign, unit: Unit, *, now: datetime | None = None) -> None:

@@ -103,3 +103,50 @@ def test_overlapping_screening_phases_keep_entry_open_until_the_later_deadline(c
 def test_entry_opens_at_the_first_moment_of_the_screening_phase(campaign, tree):
     state = locks.entry_state(campaign, tree.unit("township"), now=at(2018, 5, 11, 0, 0, 0))
     assert state.is_open and state.reason == ""
+
+
+def test_entry_opens_at_midnight_in_shanghai_whatever_the_server_zone(campaign, tree):
+    # 16:30 UTC on 10 May is 00:30 on 11 May in Shanghai: the first day of the screening phase.
+    assert locks.entry_state(campaign, tree.unit("township"), now=datetime(2018, 5, 10, 16, 30,
+                                                                            tzinfo=ZoneInfo("UTC"))).is_open
+
+
+def test_the_very_last_instant_of_the_deadline_day_is_still_open(campaign, tree):
+    state = locks.entry_state(campaign, tree.unit("township"), now=at(2018, 7, 30, 23, 59, 59, 999999))
+    assert state.is_open
+
+
+@pytest.mark.parametrize(("when", "setup", "message"), [
+    (at(2018, 5, 1), None, "活动尚未开始"),
+    (at(2018, 8, 1), None, "填报已于2018年7月30日截止"),
+    (at(2018, 6, 1), "approved", "本单位数据已审核锁定"),
+    (at(2018, 6, 1), "outside", "本单位不在本次排查活动范围内"),
+])
+def test_a_closed_entry_says_so_and_why(campaign, tree, when, setup, message):
+    unit = tree.unit("other_township" if setup == "outside" else "township")
+    if setup == "approved":
+        UnitSubmission.objects.create(campaign=campaign, unit=unit, status=UnitSubmission.Status.APPROVED)
+    state = locks.entry_state(campaign, unit, now=when)
+    assert state.is_open is False and state.reason == message and state.closes_at is None
+    with pytest.raises(EntryClosed) as closed:
+        locks.require_entry_open(campaign, unit, now=when)
+    assert str(closed.value) == closed.value.reason == message
+
+
+def test_an_approval_or_a_reopening_in_another_campaign_changes_nothing_here(campaign, tree):
+    township = tree.unit("township")
+    other = Campaign.objects.create(title="另一活动", slug="other", year=2018, issuing_unit=tree.unit("office"),
+                                    scope_unit=tree.unit("county"), status=Campaign.Status.PUBLISHED)
+    UnitSubmission.objects.create(campaign=other, unit=township, status=UnitSubmission.Status.APPROVED)
+    assert locks.entry_state(campaign, township, now=at(2018, 6, 1)).is_open
+    services.lock_exception_grant(actor=tree.user("office"), campaign=other, unit=township, until=date(2018, 8, 5),
+                                  reason="补录")
+    assert reason(campaign, township, at(2018, 8, 1)) == "填报已于2018年7月30日截止"
+
+
+def test_a_reopening_lasts_to_the_last_instant_of_its_day_and_says_so(campaign, tree):
+    township = tree.unit("township")
+    services.lock_exception_grant(actor=tree.user("office"), campaign=campaign, unit=township, until=date(2018, 8, 5),
+                                  reason="补录遗漏机构")
+    state = locks.entry_state(campaign, township, now=at(2018, 8, 5, 23, 59, 59, 999999))
+    assert state.is_open and state.by_exception and state.closes_at == at(2018, 8, 5, 23, 59, 59, 999999)
