@@ -1,5 +1,6 @@
 from datetime import date
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from reports import tables, xlsx
 from reports.table import Footer
@@ -11,6 +12,22 @@ def build(tmp_path, built):
     path = tmp_path / "t.xlsx"
     xlsx.write(built, FOOTER, path)
     return load_workbook(path)
+
+
+def outline_gaps(sheet, first_row: int, last_row: int) -> list[tuple[int, int, str]]:
+    """The cells of rows first_row..last_row whose side on the outline of their (merged) cell is not drawn."""
+    blocks = {(r, c): m for m in sheet.merged_cells.ranges for r in range(m.min_row, m.max_row + 1)
+              for c in range(m.min_col, m.max_col + 1)}
+    gaps = []
+    for r in range(first_row, last_row + 1):
+        for c in range(1, sheet.max_column + 1):
+            block = blocks.get((r, c))
+            top, left, bottom, right = ((block.min_row, block.min_col, block.max_row, block.max_col) if block
+                                        else (r, c, r, c))
+            border = sheet.cell(r, c).border
+            sides = {"top": r == top, "bottom": r == bottom, "left": c == left, "right": c == right}
+            gaps += [(r, c, side) for side, on_edge in sides.items() if on_edge and getattr(border, side).style != "thin"]
+    return gaps
 
 
 def test_attachment1_is_drawn_as_the_official_form(tmp_path, tree, open_campaign, ledger):
@@ -72,3 +89,56 @@ def test_one_workbook_with_all_three_tables(tmp_path, tree, open_campaign):
     third = book["附件3 无非法集资区县统计表"]
     assert third["A4"].value == "区、县名称" and third["A5"].value == "甲县"
     assert third["B5"].number_format == "0.00"
+
+
+def test_the_sheet_is_laid_out_and_set_up_for_printing_as_the_official_form(tmp_path, tree, open_campaign, ledger):
+    ledger.clue("township", "staff", ledger.entity("某某网贷信息服务有限公司"), "网络借贷平台", amount="1", people=1)
+    table = tables.attachment1(campaign=open_campaign, unit=tree.unit("county"))
+    sheet = build(tmp_path, [table]).active
+    font = lambda ref: (sheet[ref].font.name, sheet[ref].font.size, bool(sheet[ref].font.b))  # noqa: E731
+    assert font("A1") == ("黑体", 12, False)
+    assert font("A2") == ("方正小标宋简体", 18, False) and sheet["A2"].alignment.horizontal == "center"
+    assert sheet.row_dimensions[2].height == 32
+    assert sheet["A3"].value == "填报单位：甲县" and "A3:L3" in {str(m) for m in sheet.merged_cells.ranges}
+    assert font("A3") == ("宋体", 11, False) and sheet["A3"].alignment.horizontal == "left"
+    assert font("O3") == ("宋体", 11, False) and sheet["O3"].alignment.horizontal == "right"
+    # Header: bold, centred, wrapped, boxed, rows 36 high.
+    for ref in ("D4", "E4", "E5", "O4"):
+        assert font(ref) == ("宋体", 11, True), ref
+        assert (sheet[ref].alignment.horizontal, sheet[ref].alignment.vertical, sheet[ref].alignment.wrap_text) == (
+            "center", "center", True)
+    assert outline_gaps(sheet, 4, 5) == []
+    assert sheet.row_dimensions[4].height == sheet.row_dimensions[5].height == 36
+    # Body: labels centred, numbers right-aligned, text left-aligned, 合计 in bold; every cell boxed.
+    assert font("C7") == ("宋体", 10, False) and sheet["C7"].alignment.horizontal == "center"
+    assert sheet["D7"].alignment.horizontal == "right" and sheet["D7"].alignment.vertical == "center"
+    assert sheet["F7"].alignment.horizontal == "left" and sheet["F7"].alignment.wrap_text
+    assert font("A20") == ("宋体", 10, True) and font("D20") == ("宋体", 10, True)
+    assert outline_gaps(sheet, 6, 6 + 26 - 1) == []
+    # Column widths: the three label columns, then each column's own.
+    widths = [sheet.column_dimensions[get_column_letter(c)].width for c in range(1, 16)]
+    assert widths == [6, 18, 16] + [column.width for column in table.columns]
+    # Footer and notes.
+    footer_row = 6 + 26 + 1
+    assert font(f"A{footer_row}") == ("宋体", 11, False)
+    assert sheet.cell(footer_row, 7).value == "电话：022-29240481"
+    assert sheet.cell(footer_row, 15).alignment.horizontal == "right"
+    note = f"A{footer_row + 2}"
+    assert font(note) == ("宋体", 10, False) and sheet[note].alignment.wrap_text
+    assert f"A{footer_row + 2}:O{footer_row + 2}" in {str(m) for m in sheet.merged_cells.ranges}
+    long_note = len(table.notes[0]) // (15 * 6) + 1
+    assert sheet.row_dimensions[footer_row + 2].height == 15 * long_note
+    # A4 landscape, one page wide, as many pages down as it takes, centred, with narrow margins.
+    setup = sheet.page_setup
+    assert (setup.fitToWidth, setup.fitToHeight, sheet.sheet_properties.pageSetUpPr.fitToPage) == (1, 0, True)
+    assert sheet.print_options.horizontalCentered
+    margins = sheet.page_margins
+    assert (margins.left, margins.right, margins.top, margins.bottom) == (0.4, 0.4, 0.5, 0.5)
+
+
+def test_the_workbook_has_one_sheet_per_table_and_no_blank_sheet(tmp_path, tree, open_campaign):
+    book = build(tmp_path, [tables.attachment3(campaign=open_campaign, unit=tree.unit("county"))])
+    assert book.sheetnames == ["附件3 无非法集资区县统计表"]
+    sheet = book.active
+    assert [sheet.column_dimensions[c].width for c in "ABCDE"] == [16, 14, 26, 28, 20]
+    assert sheet["A3"].value == "填报单位：甲县" and sheet["E3"].value is None  # attachment 3 has no unit line
