@@ -1,4 +1,6 @@
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from orgs import permissions, services
 from orgs.models import Membership, Unit
@@ -72,8 +74,6 @@ def test_a_user_in_two_units_sees_both(tree):
 
 
 def test_an_admin_cannot_give_roles_outside_their_county(tree):
-    from django.core.exceptions import PermissionDenied
-
     with pytest.raises(PermissionDenied):
         services.membership_set(
             actor=tree.user("admin"), user=tree.user("staff"), unit=tree.unit("other_township"), role="staff"
@@ -99,8 +99,6 @@ def test_moving_a_unit_moves_what_it_covers(tree):
 
 
 def test_a_unit_cannot_be_moved_beneath_itself(tree):
-    from django.core.exceptions import ValidationError
-
     county = tree.unit("county")
     county.parent = Unit.objects.get(code="A1-1")
     with pytest.raises(ValidationError):
@@ -148,3 +146,24 @@ def test_a_superuser_without_membership_configures_but_holds_no_data_permission(
         assert not permissions.has_anywhere(root, perm), perm
     assert permissions.has(root, M, township)
     assert permissions.units(root, M).count() == Unit.objects.count()
+
+
+def test_holding_a_permission_anywhere(tree):
+    assert permissions.has_anywhere(tree.user("staff"), E)
+    assert permissions.has_anywhere(tree.user("office"), R)
+    assert not permissions.has_anywhere(tree.user("staff"), R)
+    assert not permissions.has_anywhere(tree.user("leader"), E)
+    assert not permissions.has_anywhere(AnonymousUser(), V)
+    assert not permissions.has_anywhere(None, V)
+    inactive = tree.user("office")
+    inactive.is_active = False
+    assert not permissions.has_anywhere(inactive, R)
+    root = UserFactory(username="root", is_superuser=True)
+    assert permissions.has_anywhere(root, M) and not permissions.has_anywhere(root, V)
+
+
+def test_a_page_refused_everywhere_says_why(tree):
+    permissions.require_anywhere(tree.user("office"), R)
+    with pytest.raises(PermissionDenied) as refused:
+        permissions.require_anywhere(tree.user("staff"), R)
+    assert str(refused.value) == "您无权打开此页面。"
