@@ -7,8 +7,11 @@
   tests/test_translations.py, and the rule that raises it is mutated where it is decided.
 - The mutants of a module are judged by that module's own tests only ([tool.mutate.tests] in pyproject.toml), fastest
   first: of the tests mutmut saw calling the mutated function, those under the listed paths.
+- The objects left by the first runs are frozen before the mutants' runs fork, so that no run's garbage collection walks
+  them again.
 """
 
+import gc
 import re
 import tomllib
 from pathlib import Path
@@ -59,6 +62,7 @@ def collect_or_load_stats(runner, **options) -> None:
         prefixes = tuple(tests_of.get(_module_of(name), ()))
         own = [test for test in tests if test.startswith(prefixes)] if prefixes else list(tests)
         state().tests_by_mangled_function_name[name] = sorted(own, key=lambda test: durations.get(test, 0))
+    gc.freeze()
 
 
 MutationVisitor._skip_node_and_children = _skip_node_and_children

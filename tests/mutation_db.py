@@ -1,33 +1,28 @@
 """A pytest plugin for the mutation runs (``-p tests.mutation_db``, set by scripts/mutate).
 
-Every mutant's run of the tests starts from its own copy of one SQLite file that was migrated once, instead of building
-the test database again: 0.7 s a run instead of 5. The file is built on the first run, before mutmut starts.
+Every mutant's run of the tests uses its own copy of one SQLite database that scripts/mutate migrated once, instead of
+building the test database again (or even checking its migrations): the setup takes milliseconds instead of seconds.
 """
 
 import os
 import shutil
 from pathlib import Path
 
-
-def _directory() -> Path:
-    return Path(os.environ["MUTATION_DB_DIR"])
+import pytest
 
 
-def pytest_configure(config):
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_blocker):
     from django.db import connections
 
-    template = _directory() / "template.sqlite3"
-    test_settings = connections["default"].settings_dict["TEST"]
-    if template.exists():
-        own = _directory() / f"run-{os.getpid()}.sqlite3"
-        shutil.copyfile(template, own)
-        config.mutation_db = own
-        test_settings["NAME"] = str(own)
-    else:
-        test_settings["NAME"] = str(template)
-
-
-def pytest_unconfigure(config):
-    own = getattr(config, "mutation_db", None)
-    if own:
-        own.unlink(missing_ok=True)
+    template = Path(os.environ["MUTATION_DB_TEMPLATE"])
+    own = template.with_name(f"run-{os.getpid()}.sqlite3")
+    shutil.copyfile(template, own)
+    connection = connections["default"]
+    original = connection.settings_dict["NAME"]
+    connection.close()
+    connection.settings_dict["NAME"] = str(own)
+    yield
+    connection.close()
+    connection.settings_dict["NAME"] = original
+    own.unlink(missing_ok=True)

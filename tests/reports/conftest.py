@@ -6,6 +6,7 @@ from ledger import services, workbench
 from ledger.services import ClueData, EntityData, RecordData
 from ledger.workbench import DisposalPlan, Scores
 from screening.locks import today_local
+from tests.factories import member
 
 D = Decimal
 
@@ -59,3 +60,8 @@ def ledger(tree, open_campaign, term):
 @pytest.fixture
 def filed_this_year():
     return today_local()
+
+
+@pytest.fixture
+def staff2(tree):
+    tree.users["staff2"] = member(tree.unit("sibling_township"), "staff", username="staff2")

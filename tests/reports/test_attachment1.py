@@ -52,11 +52,6 @@ def county_ledger(ledger, tree, filed_this_year):
     return {"a": a, "c": c}
 
 
-@pytest.fixture
-def staff2(tree):
-    tree.users["staff2"] = member(tree.unit("sibling_township"), "staff", username="staff2")
-
-
 @pytest.fixture(autouse=True)
 def _second_township_staff(staff2):
     return staff2

@@ -1,6 +1,9 @@
 from decimal import Decimal
 
-from ledger import services
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from ledger import services, workbench
 from ledger.models import CountyReturn
 from reports import tables
 
@@ -84,3 +87,83 @@ def test_a_clue_withdrawn_after_it_was_handed_in_leaves_both_tables(tree, open_c
     second = tables.attachment2(campaign=open_campaign, unit=tree.unit("county"))
     assert [row.values["entity"] for row in second.rows] == ["某某置业有限公司", ""]
     assert (second.rows[-1].values["amount"], second.rows[-1].values["unpaid"]) == (D("10.00"), D("0.00"))
+
+
+SEED_NOTES_2 = [
+    "注：1.“是否通过互联网”根据实际填写线上、线上或线上线下相结合，“是否跨省”填写是或否。",
+    "2. “资金清退情况”填写正在清退或清退完毕，并写明清退比例。",
+    "3. “处理结果”填写企业现状，如正在整改并正常营业、停业整改、通报次数等。",
+    "4. “省际间风险通报情况”填写向哪些省通报风险线索、通报次数等。",
+    "5.所有数字均保留小数点后 2 位。",
+    "6.合计栏标“*”的项目需统计合计数。",
+]
+
+
+def test_attachment2_carries_the_forms_title_unit_line_and_notes(tree, open_campaign, ledger):
+    ledger.clue("township", "staff", ledger.entity("草稿公司"), "房地产", amount="9", people=9, submit=False)
+    table = tables.attachment2(campaign=open_campaign, unit=tree.unit("county"))
+    assert (table.attachment, table.title, table.unit_line, table.label_headers) == (
+        2, "重点风险线索统计表", "单位：人、万元", ["序号"])
+    assert table.notes == SEED_NOTES_2
+    assert (table.unit_name, table.campaign_title, table.drafts_left_out) == ("甲县", open_campaign.title, 1)
+
+
+def test_key_clues_are_listed_unit_by_unit_and_blank_where_nothing_is_known(tree, open_campaign, ledger, staff2):
+    first = ledger.clue("township", "staff", ledger.entity("一街道公司甲"), "房地产", amount="2", people=2)
+    other = ledger.clue("sibling_township", "staff2", ledger.entity("二街道公司"), "房地产", amount="1", people=1)
+    second = ledger.clue("township", "staff", ledger.entity("一街道公司乙"), "房地产", amount="3", people=3)
+    for clue in (other, second, first):
+        ledger.make_key(clue)
+    table = tables.attachment2(campaign=open_campaign, unit=tree.unit("county"))
+    names = [row.values["entity"] for row in table.rows[:-1]]
+    assert names in (["一街道公司甲", "一街道公司乙", "二街道公司"], ["二街道公司", "一街道公司甲", "一街道公司乙"])
+    blank = table.rows[0].values
+    assert (blank["mode"], blank["channel"], blank["measures"], blank["refund"], blank["result"], blank["notices"],
+            blank["remarks"]) == ("", "", "", "", "", "", "")
+    total = table.rows[-1]
+    assert total.is_total is True and total.labels == ["合计"] and not any(row.is_total for row in table.rows[:-1])
+
+
+def test_a_merged_report_is_named_in_the_remarks(tree, open_campaign, ledger, staff2):
+    entity = ledger.entity("某某置业有限公司")
+    kept = ledger.clue("township", "staff", entity, "房地产", amount="5", people=5)
+    for unit, user in (("sibling_township", "staff2"), ("department", "department_staff")):
+        duplicate = ledger.clue(unit, user, entity, "房地产", amount="5", people=5)
+        workbench.clues_merge(actor=tree.user("office"), keep=kept, duplicate=duplicate, reason="同一主体")
+    ledger.make_key(kept)
+    [row, _total] = tables.attachment2(campaign=open_campaign, unit=tree.unit("county")).rows
+    assert row.values["remarks"] in ("另由二街道、甲县市场监管局报送", "另由甲县市场监管局、二街道报送")
+
+
+def test_an_empty_total_is_two_decimal_zero(tree, open_campaign):
+    [total] = tables.attachment2(campaign=open_campaign, unit=tree.unit("county")).rows
+    assert [str(total.values[key]) for key in ("amount", "people", "unpaid")] == ["0.00", "0.00", "0.00"]
+
+
+def test_attachment2_takes_the_same_queries_for_one_key_clue_or_three(tree, open_campaign, ledger,
+                                                                       django_assert_num_queries, filed_this_year):
+    def key_clue(name):
+        clue = ledger.clue("township", "staff", ledger.entity(name), "房地产", amount="1", people=1,
+                           fundraising_mode=ledger.term("债权类"))
+        ledger.dispose(clue, "investigate", measures=["刑事打击"], filed=filed_this_year, notices={"河南省": 1})
+        ledger.make_key(clue)
+
+    key_clue("甲公司")
+    with CaptureQueriesContext(connection) as one:
+        tables.attachment2(campaign=open_campaign, unit=tree.unit("county"))
+    key_clue("乙公司")
+    key_clue("丙公司")
+    with django_assert_num_queries(len(one.captured_queries)):
+        table = tables.attachment2(campaign=open_campaign, unit=tree.unit("county"))
+    assert [row.values["mode"] for row in table.rows[:-1]] == ["债权类"] * 3
+
+
+def test_attachment3_carries_the_forms_notes_with_the_year(tree, open_campaign):
+    table = tables.attachment3(campaign=open_campaign, unit=tree.unit("county"))
+    year = open_campaign.year
+    assert table.notes == [
+        f"注：1. “无非法集资区、县”需同时满足以下条件：{year} 年 1 月 1 日至填表期间，该区、县内无非法集资刑事立案，"
+        "本地常住人口中无一定规模的非法集资刑事案件（含本地和外地案件）参与人（50 人以上），本地集资参与人未发生 20 人以上"
+        "集访、闹访等影响社会稳定的事件。",
+        "2. 本表由各县区填报，市处非领导小组成员单位不需填报。",
+    ]

@@ -65,7 +65,7 @@ def test_attachment1_is_drawn_as_the_official_form(tmp_path, tree, open_campaign
     assert sheet.cell(footer_row, 1).value == "填报人：何立新"
     assert "电话：022-29240481" in [sheet.cell(footer_row, c).value for c in range(1, 16)]
     assert sheet.cell(footer_row, 15).value == "2026 年 11 月 25 日"
-    assert sheet.cell(footer_row + 2, 1).value.startswith("1. 重点领域是指非法集资主体所属的行业")
+    assert sheet.cell(footer_row + 2, 1).value.startswith("注：1. 重点领域是指非法集资主体所属的行业")
     assert sheet.cell(footer_row + 7, 1).value == "6. 合计栏标“*”的项目需统计合计数。"
 
 
