@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "orgs",
     "screening",
     "ledger",
+    "review",
     "reports",
 ]
 

@@ -8,13 +8,15 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from orgs.models import Unit
+from review import services as workbench
+from review import submissions
+from review.services import DisposalPlan, Scores
 from screening.locks import today_local
 from screening.models import Campaign, Term
 
-from . import services, submissions, workbench
+from . import services
 from .models import Clue
 from .services import ClueData, EntityData, RecordData
-from .workbench import DisposalPlan, Scores
 
 User = get_user_model()
 

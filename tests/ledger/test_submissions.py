@@ -2,8 +2,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from ledger import services, submissions
+from ledger import services
 from orgs.models import LeadingGroup
+from review import submissions
 from screening import locks
 from screening.locks import EntryClosed
 from screening.models import UnitSubmission
@@ -91,6 +92,6 @@ def test_a_unit_whose_only_clues_were_withdrawn_hands_in_a_zero_report(client, t
         services.clue_withdraw(actor=staff, clue=clue, reason="经核实无风险")
     assert declare(tree, open_campaign).is_zero_report
     login(client, tree.user("office"))
-    grid = client.get(reverse("workbench:approvals", args=[open_campaign.slug])).content.decode()
+    grid = client.get(reverse("review:approvals", args=[open_campaign.slug])).content.decode()
     row = grid[grid.index("一街道"):]
     assert "零报告" in row[:row.index("</tr>")]

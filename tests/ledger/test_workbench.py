@@ -4,10 +4,11 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from ledger import services, workbench
+from ledger import services
 from ledger.models import Assessment, Clue, ClueEvent, Disposal, ScreeningRecord
-from ledger.workbench import DisposalPlan, Scores
 from orgs.models import Notification
+from review import services as review_services
+from review.services import DisposalPlan, Scores
 from screening.locks import today_local
 
 
@@ -28,32 +29,32 @@ def submitted(tree, open_campaign, clue_data):
     ((4, 3, 3, 3), "medium"),   # sum 13
 ])
 def test_the_rating_rule(scores, level):
-    assert workbench.level_for(*scores) == level
+    assert review_services.level_for(*scores) == level
 
 
 @pytest.mark.parametrize("role", ["staff", "leader", "admin", "department_staff"])
 def test_only_the_office_reviews_rates_marks_and_plans(tree, open_campaign, submitted, role, term):
     user = tree.user(role)
     with pytest.raises(PermissionDenied):
-        workbench.clue_accept(actor=user, clue=submitted)
+        review_services.clue_accept(actor=user, clue=submitted)
     with pytest.raises(PermissionDenied):
-        workbench.clue_rate(actor=user, clue=submitted, scores=Scores(5, 5, 5, 5))
+        review_services.clue_rate(actor=user, clue=submitted, scores=Scores(5, 5, 5, 5))
     with pytest.raises(PermissionDenied):
-        workbench.clue_mark_key(actor=user, clue=submitted, is_key=True)
+        review_services.clue_mark_key(actor=user, clue=submitted, is_key=True)
     with pytest.raises(PermissionDenied):
-        workbench.disposal_save(actor=user, clue=submitted, plan=DisposalPlan(
+        review_services.disposal_save(actor=user, clue=submitted, plan=DisposalPlan(
             responsible_unit=tree.unit("department"), track="rectify", measures=[]))
 
 
 def test_accept_return_and_resubmit_leave_an_audit_trail(tree, submitted, clue_data):
     office = tree.user("office")
-    workbench.clue_return(actor=office, clue=submitted, reason="涉及人数有误")
+    review_services.clue_return(actor=office, clue=submitted, reason="涉及人数有误")
     clue = Clue.objects.get(pk=submitted.pk)
     assert clue.status == Clue.Status.RETURNED and clue.return_reason == "涉及人数有误"
     clue = services.clue_update(actor=tree.user("staff"), clue=clue, data=clue_data(people_involved=60),
                                 expected_version=clue.version)
     clue = services.clue_submit(actor=tree.user("staff"), clue=clue)
-    workbench.clue_accept(actor=office, clue=clue)
+    review_services.clue_accept(actor=office, clue=clue)
     events = list(ClueEvent.objects.filter(clue=clue).values_list("kind", "actor__username", "reason"))
     assert events == [
         ("submitted", "staff", ""), ("returned", "office", "涉及人数有误"), ("submitted", "staff", ""),
@@ -63,21 +64,21 @@ def test_accept_return_and_resubmit_leave_an_audit_trail(tree, submitted, clue_d
 
 def test_a_return_needs_a_reason(tree, submitted):
     with pytest.raises(ValidationError):
-        workbench.clue_return(actor=tree.user("office"), clue=submitted, reason="")
+        review_services.clue_return(actor=tree.user("office"), clue=submitted, reason="")
 
 
 def test_rating_override_and_key_decision(tree, submitted):
     office = tree.user("office")
-    assessment = workbench.clue_rate(actor=office, clue=submitted, scores=Scores(5, 2, 1, 1), notes="涉众面广")
+    assessment = review_services.clue_rate(actor=office, clue=submitted, scores=Scores(5, 2, 1, 1), notes="涉众面广")
     assert assessment.level == "high"
     with pytest.raises(ValidationError):
-        workbench.level_override(actor=office, clue=submitted, level="low", reason="")
-    assessment = workbench.level_override(actor=office, clue=submitted, level="medium", reason="已部分兑付")
+        review_services.level_override(actor=office, clue=submitted, level="low", reason="")
+    assessment = review_services.level_override(actor=office, clue=submitted, level="medium", reason="已部分兑付")
     assert assessment.level == "medium" and assessment.computed_level == "high"
     with pytest.raises(ValidationError):  # not accepted yet
-        workbench.clue_mark_key(actor=office, clue=submitted, is_key=True)
-    workbench.clue_accept(actor=office, clue=submitted)
-    assert workbench.clue_mark_key(actor=office, clue=Clue.objects.get(pk=submitted.pk), is_key=True).is_key
+        review_services.clue_mark_key(actor=office, clue=submitted, is_key=True)
+    review_services.clue_accept(actor=office, clue=submitted)
+    assert review_services.clue_mark_key(actor=office, clue=Clue.objects.get(pk=submitted.pk), is_key=True).is_key
     kinds = list(ClueEvent.objects.filter(clue=submitted).values_list("kind", flat=True))
     assert kinds == ["submitted", "rated", "level_overridden", "accepted", "marked_key"]
     overridden = ClueEvent.objects.get(clue=submitted, kind="level_overridden")
@@ -92,17 +93,17 @@ def test_disposal_plan_with_refund_notices_and_progress(tree, submitted, term):
         deadline=today_local() + timedelta(days=30), stage="under_way", refund_status="refunding",
         refunded_share=Decimal("35.00"), handling_result="停业整改", notices={"河南省": 2, "山东省": 1},
     )
-    disposal = workbench.disposal_save(actor=office, clue=submitted, plan=plan)
+    disposal = review_services.disposal_save(actor=office, clue=submitted, plan=plan)
     assert sorted(disposal.notices.values_list("province", "times")) == [("山东省", 1), ("河南省", 2)]
     assert disposal.refunded_share == Decimal("35.00")
-    workbench.progress_add(actor=office, clue=submitted, on=today_local(), text="已约谈法人")
+    review_services.progress_add(actor=office, clue=submitted, on=today_local(), text="已约谈法人")
     assert disposal.notes.get().author == office
     with pytest.raises(ValidationError) as refused:
-        workbench.disposal_save(actor=office, clue=submitted, plan=DisposalPlan(
+        review_services.disposal_save(actor=office, clue=submitted, plan=DisposalPlan(
             responsible_unit=tree.unit("department"), track="not_handled", measures=[]))
     assert "not_handled_reason" in refused.value.error_dict
     with pytest.raises(ValidationError) as refused:
-        workbench.disposal_save(actor=office, clue=submitted, plan=DisposalPlan(
+        review_services.disposal_save(actor=office, clue=submitted, plan=DisposalPlan(
             responsible_unit=tree.unit("department"), track="clean_up", measures=[], refunded_share=Decimal("100.5"),
             refund_status="refunding"))
     assert "refunded_share" in refused.value.error_dict
@@ -116,9 +117,9 @@ def test_transfer_moves_the_clue_and_keeps_counts_right(tree, open_campaign, clu
     clue = services.clue_submit(actor=staff, clue=clue)
     office = tree.user("office")
     with pytest.raises(ValidationError):
-        workbench.clue_transfer(actor=office, clue=clue, to_unit=tree.unit("department"), reason="x")
+        review_services.clue_transfer(actor=office, clue=clue, to_unit=tree.unit("department"), reason="x")
     # The division code of a test unit is its code: "A2" is the sibling township.
-    moved = workbench.clue_transfer(actor=office, clue=clue, to_unit=tree.unit("sibling_township"), reason="注册地在二街道")
+    moved = review_services.clue_transfer(actor=office, clue=clue, to_unit=tree.unit("sibling_township"), reason="注册地在二街道")
     assert moved.unit == tree.unit("sibling_township") and moved.record.unit == tree.unit("sibling_township")
     assert ScreeningRecord.objects.filter(unit=tree.unit("township")).count() == 1  # it was screened there too
     assert Notification.objects.filter(recipient=office).exists()
@@ -131,16 +132,16 @@ def test_merge_counts_one_problem_institution(tree, open_campaign, clue_data):
     theirs = services.clue_create(actor=tree.user("department_staff"), campaign=open_campaign,
                                   unit=tree.unit("department"), data=clue_data())
     with pytest.raises(PermissionDenied):
-        workbench.clues_merge(actor=tree.user("staff"), keep=ours, duplicate=theirs, reason="同一主体")
-    workbench.clues_merge(actor=tree.user("office"), keep=ours, duplicate=theirs, reason="同一主体")
+        review_services.clues_merge(actor=tree.user("staff"), keep=ours, duplicate=theirs, reason="同一主体")
+    review_services.clues_merge(actor=tree.user("office"), keep=ours, duplicate=theirs, reason="同一主体")
     counted = Clue.objects.filter(campaign=open_campaign, merged_into__isnull=True).exclude(status="withdrawn")
     assert counted.count() == 1
     assert list(ours.merged.all()) == [theirs]
     assert ScreeningRecord.objects.filter(campaign=open_campaign).count() == 2  # both units screened it
     with pytest.raises(ValidationError):
-        workbench.clues_merge(actor=tree.user("office"), keep=ours, duplicate=theirs, reason="again")
+        review_services.clues_merge(actor=tree.user("office"), keep=ours, duplicate=theirs, reason="again")
 
 
 def test_staff_never_reach_disposal_or_assessment_through_services(tree, submitted):
-    workbench.clue_rate(actor=tree.user("office"), clue=submitted, scores=Scores(1, 1, 1, 1), notes="内部意见")
+    review_services.clue_rate(actor=tree.user("office"), clue=submitted, scores=Scores(1, 1, 1, 1), notes="内部意见")
     assert Disposal.objects.count() == 0

@@ -2,23 +2,23 @@ from datetime import timedelta
 
 from django.urls import reverse
 
-from ledger import submissions
+from review import submissions
 from screening import locks
 from screening.models import UnitSubmission
 from tests.orgs.test_pages import login
 
 
 def approvals(campaign) -> str:
-    return reverse("workbench:approvals", args=[campaign.slug])
+    return reverse("review:approvals", args=[campaign.slug])
 
 
 def decide(client, campaign, unit, action, reason=""):
-    url = reverse("workbench:approval_action", args=[campaign.slug, unit.pk])
+    url = reverse("review:approval_action", args=[campaign.slug, unit.pk])
     return client.post(url, {"action": action, "reason": reason})
 
 
 def declare_page(campaign) -> str:
-    return reverse("workbench:declare", args=[campaign.slug])
+    return reverse("review:declare", args=[campaign.slug])
 
 
 def test_staff_hand_in_a_zero_report(client, tree, open_campaign, county_group):

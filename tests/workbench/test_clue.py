@@ -1,20 +1,21 @@
 from django.core import mail
 from django.urls import reverse
 
-from ledger import services, workbench
+from ledger import services
 from ledger.models import Assessment, Clue, ClueEvent
-from ledger.workbench import Scores
 from orgs.models import Notification
+from review import services as review_services
+from review.services import Scores
 from tests.factories import member
 from tests.orgs.test_pages import login
 
 
 def page(clue) -> str:
-    return reverse("workbench:clue", args=[clue.pk])
+    return reverse("review:clue", args=[clue.pk])
 
 
 def action(name, clue) -> str:
-    return reverse(f"workbench:{name}", args=[clue.pk])
+    return reverse(f"review:{name}", args=[clue.pk])
 
 
 SCORES = {"public_reach": 5, "risk_exposure": 2, "opinion_heat": 1, "stability_risk": 1}
@@ -63,7 +64,7 @@ def test_an_imported_clue_returned_and_resubmitted_unchanged_shows_no_change(cli
     staff = tree.user("staff")
     clue = services.clues_create(actor=staff, campaign=open_campaign, unit=tree.unit("township"), rows=[clue_data()],
                                  submit=True)[0]
-    workbench.clue_return(actor=tree.user("office"), clue=clue, reason="请核实")
+    review_services.clue_return(actor=tree.user("office"), clue=clue, reason="请核实")
     services.clue_submit(actor=staff, clue=clue)
     login(client, tree.user("office"))
     assert client.get(page(clue)).context["changes"] == []
@@ -107,7 +108,7 @@ def test_a_rating_needs_every_factor(client, tree, submitted):
 
 
 def test_a_high_clue_is_proposed_as_key(client, tree, submitted):
-    workbench.clue_rate(actor=tree.user("office"), clue=submitted, scores=Scores(5, 1, 1, 1))
+    review_services.clue_rate(actor=tree.user("office"), clue=submitted, scores=Scores(5, 1, 1, 1))
     login(client, tree.user("office"))
     html = client.get(page(submitted)).content.decode()
     assert 'name="is_key" value="1"' in html
@@ -171,6 +172,6 @@ def test_a_transfer_tells_the_active_offices_and_no_deactivated_account(tree, re
     office.save(update_fields=["email"])
     clue = report(entity={"registered_division": tree.unit("sibling_township").code})
     with django_capture_on_commit_callbacks(execute=True):
-        workbench.clue_transfer(actor=office, clue=clue, to_unit=tree.unit("sibling_township"), reason="注册地在二街道")
+        review_services.clue_transfer(actor=office, clue=clue, to_unit=tree.unit("sibling_township"), reason="注册地在二街道")
     assert set(Notification.objects.values_list("recipient__username", flat=True)) == {"office", "city_office"}
     assert [message.to for message in mail.outbox] == [["office@example.gov.cn"]]

@@ -4,9 +4,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from ledger import workbench
 from ledger.models import Disposal
-from ledger.workbench import DisposalPlan
+from review import services as review_services
+from review.services import DisposalPlan
 from screening.locks import today_local
 from screening.models import Responsibility
 from tests.orgs.test_pages import login
@@ -30,7 +30,7 @@ def plan_data(tree, term, **overrides) -> dict:
 
 
 def save(client, clue, data):
-    return client.post(reverse("workbench:disposal_save", args=[clue.pk]), data)
+    return client.post(reverse("review:disposal_save", args=[clue.pk]), data)
 
 
 def test_the_disposal_form_saves_the_plan(client, tree, submitted, term):
@@ -42,7 +42,7 @@ def test_the_disposal_form_saves_the_plan(client, tree, submitted, term):
     assert disposal.refunded_share == Decimal("35.50") and disposal.handling_result == "停业整改"
     assert sorted(disposal.measures.values_list("name", flat=True)) == sorted(["警示约谈", "规范整改"])
     assert dict(disposal.notices.values_list("province", "times")) == {"河南省": 2, "山东省": 1}
-    form = client.get(reverse("workbench:clue", args=[submitted.pk])).context["disposal_form"]
+    form = client.get(reverse("review:clue", args=[submitted.pk])).context["disposal_form"]
     assert form["track"].value() == "clean_up"
     assert [f["province"].value() for f in form.notices.forms][:2] == ["河南省", "山东省"]
 
@@ -78,7 +78,7 @@ def test_a_province_takes_one_row(client, tree, submitted, term):
 def test_the_responsible_units_offer_the_suggestion_first(client, tree, open_campaign, submitted):
     Responsibility.objects.create(campaign=open_campaign, sector=submitted.sector.parent, unit=tree.unit("department"))
     login(client, tree.user("office"))
-    form = client.get(reverse("workbench:clue", args=[submitted.pk])).context["disposal_form"]
+    form = client.get(reverse("review:clue", args=[submitted.pk])).context["disposal_form"]
     units = list(form.fields["responsible_unit"].queryset)
     assert units[0] == tree.unit("department") and tree.unit("township") in units
     assert tree.unit("other_county") not in units
@@ -87,7 +87,7 @@ def test_the_responsible_units_offer_the_suggestion_first(client, tree, open_cam
 
 def test_progress_notes(client, tree, submitted, term):
     login(client, tree.user("office"))
-    url = reverse("workbench:progress_add", args=[submitted.pk])
+    url = reverse("review:progress_add", args=[submitted.pk])
     before_plan = client.post(url, {"on": today_local().isoformat(), "text": "已约谈"})
     assert before_plan.status_code == 200 and before_plan.context["progress_form"].non_field_errors()
     save(client, submitted, plan_data(tree, term))
@@ -96,7 +96,7 @@ def test_progress_notes(client, tree, submitted, term):
     client.post(url, {"on": today_local().isoformat(), "text": "已约谈法定代表人"})
     note = Disposal.objects.get(clue=submitted).notes.get()
     assert note.text == "已约谈法定代表人" and note.author == tree.user("office")
-    assert "已约谈法定代表人" in client.get(reverse("workbench:clue", args=[submitted.pk])).content.decode()
+    assert "已约谈法定代表人" in client.get(reverse("review:clue", args=[submitted.pk])).content.decode()
 
 
 def test_overdue_disposals_are_listed(client, tree, open_campaign, report):
@@ -105,9 +105,9 @@ def test_overdue_disposals_are_listed(client, tree, open_campaign, report):
     on_time = report(unit="department", user="department_staff")
     finished = report(entity={"name": "已整改公司", "credit_code": ""})
     for clue, days, stage in ((late, -3, "under_way"), (on_time, 5, "planned"), (finished, -3, "finished")):
-        workbench.disposal_save(actor=office, clue=clue, plan=DisposalPlan(
+        review_services.disposal_save(actor=office, clue=clue, plan=DisposalPlan(
             responsible_unit=tree.unit("department"), track="rectify", measures=[], stage=stage,
             deadline=today_local() + timedelta(days=days)))
     login(client, office)
-    response = client.get(reverse("workbench:overdue", args=[open_campaign.slug]))
+    response = client.get(reverse("review:overdue", args=[open_campaign.slug]))
     assert [(line.disposal.clue, line.days_overdue) for line in response.context["lines"]] == [(late, 3)]

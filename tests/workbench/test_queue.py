@@ -4,15 +4,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from ledger import services, workbench
+from ledger import services
 from ledger.models import Clue, ClueEvent
-from ledger.workbench import DisposalPlan, Scores
+from review import services as review_services
+from review.services import DisposalPlan, Scores
 from screening.locks import today_local
 from tests.orgs.test_pages import login
 
 
 def queue(campaign) -> str:
-    return reverse("workbench:queue", args=[campaign.slug])
+    return reverse("review:queue", args=[campaign.slug])
 
 
 def listed(response) -> set[int]:
@@ -23,7 +24,7 @@ def test_the_queue_shows_what_waits_for_the_office(client, tree, open_campaign, 
     waiting = report()
     draft = report(entity={"name": "草稿公司", "credit_code": ""}, submit=False)
     accepted = report(entity={"name": "已接受公司", "credit_code": ""})
-    workbench.clue_accept(actor=tree.user("office"), clue=accepted)
+    review_services.clue_accept(actor=tree.user("office"), clue=accepted)
     login(client, tree.user("office"))
     response = client.get(queue(open_campaign))
     assert response.status_code == 200
@@ -37,7 +38,7 @@ def test_bulk_accept(client, tree, open_campaign, report):
     first = report()
     second = report(entity={"name": "第二家公司", "credit_code": ""}, unit="department", user="department_staff")
     login(client, tree.user("office"))
-    response = client.post(reverse("workbench:queue_accept", args=[open_campaign.slug]),
+    response = client.post(reverse("review:queue_accept", args=[open_campaign.slug]),
                            {"clue": [first.pk, second.pk], "next": queue(open_campaign) + "?unit="})
     assert response.status_code == 302 and response["Location"] == queue(open_campaign) + "?unit="
     assert set(Clue.objects.values_list("status", flat=True)) == {"accepted"}
@@ -47,9 +48,9 @@ def test_bulk_accept(client, tree, open_campaign, report):
 def test_bulk_accept_is_all_or_nothing(client, tree, open_campaign, report):
     first = report()
     second = report(entity={"name": "第二家公司", "credit_code": ""})
-    workbench.clue_accept(actor=tree.user("office"), clue=second)
+    review_services.clue_accept(actor=tree.user("office"), clue=second)
     login(client, tree.user("office"))
-    client.post(reverse("workbench:queue_accept", args=[open_campaign.slug]), {"clue": [first.pk, second.pk]})
+    client.post(reverse("review:queue_accept", args=[open_campaign.slug]), {"clue": [first.pk, second.pk]})
     assert Clue.objects.get(pk=first.pk).status == "submitted"
 
 
@@ -58,7 +59,7 @@ def test_bulk_accept_takes_only_clues_the_office_reviews(client, tree, open_camp
 
     clue = report()
     login(client, member(tree.unit("other_county"), "office"))
-    client.post(reverse("workbench:queue_accept", args=[open_campaign.slug]), {"clue": [clue.pk]})
+    client.post(reverse("review:queue_accept", args=[open_campaign.slug]), {"clue": [clue.pk]})
     assert Clue.objects.get(pk=clue.pk).status == "submitted"
 
 
@@ -67,8 +68,8 @@ def test_filters(client, tree, open_campaign, report, term):
     township = report(entity={"registered_division": "120115", "operating_division": "120116"})
     department = report(unit="department", user="department_staff", sector=term("房地产"), behaviours=[],
                         entity={"name": "某某置业有限公司", "credit_code": ""})
-    workbench.clue_rate(actor=office, clue=township, scores=Scores(5, 1, 1, 1))
-    workbench.disposal_save(actor=office, clue=department, plan=DisposalPlan(
+    review_services.clue_rate(actor=office, clue=township, scores=Scores(5, 1, 1, 1))
+    review_services.disposal_save(actor=office, clue=department, plan=DisposalPlan(
         responsible_unit=tree.unit("department"), track="rectify", measures=[],
         deadline=today_local() - timedelta(days=2)))
     login(client, office)
@@ -107,7 +108,7 @@ def test_the_queue_reads_a_constant_number_of_queries(client, tree, open_campaig
 
     add(3, 0)
     for clue in Clue.objects.all()[:1]:
-        workbench.clue_rate(actor=tree.user("office"), clue=clue, scores=Scores(3, 3, 3, 3))
+        review_services.clue_rate(actor=tree.user("office"), clue=clue, scores=Scores(3, 3, 3, 3))
     login(client, tree.user("office"))
     with CaptureQueriesContext(connection) as three:
         assert len(client.get(queue(open_campaign)).context["rows"]) == 3
@@ -127,12 +128,13 @@ def test_fifty_rows_a_page(client, tree, open_campaign, clue_data):
 
 
 def test_a_clue_merged_into_another_leaves_the_queue(tree, open_campaign, clue_data):
-    from ledger import services, workbench
-    from ledger.workbench_selectors import clues_for_review
+    from ledger import services
+    from review import services as review_services
+    from review.selectors import clues_for_review
 
     ours = services.clue_submit(actor=tree.user("staff"), clue=services.clue_create(
         actor=tree.user("staff"), campaign=open_campaign, unit=tree.unit("township"), data=clue_data()))
     theirs = services.clue_submit(actor=tree.user("department_staff"), clue=services.clue_create(
         actor=tree.user("department_staff"), campaign=open_campaign, unit=tree.unit("department"), data=clue_data()))
-    workbench.clues_merge(actor=tree.user("office"), keep=ours, duplicate=theirs, reason="同一主体")
+    review_services.clues_merge(actor=tree.user("office"), keep=ours, duplicate=theirs, reason="同一主体")
     assert list(clues_for_review(tree.user("office"), open_campaign)) == [ours]

@@ -16,13 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ledger.models import Clue, ScreeningRecord
 from orgs import permissions
 from orgs.models import LeadingGroup, Membership, Unit
 from orgs.permissions import Perm
 from screening import locks
 from screening.models import Campaign, Phase, UnitSubmission
-
-from .models import Clue, ScreeningRecord
 
 Status = UnitSubmission.Status
 

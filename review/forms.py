@@ -1,16 +1,16 @@
 """Forms of the office's workbench. They parse and check the shape of what is posted; the services in
-ledger.workbench and ledger.submissions decide whether it may be done."""
+review.services and review.submissions decide whether it may be done."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
 
+from ledger.models import Assessment, Clue, Disposal
 from screening.forms import DateInput
 from screening.models import Term
 
-from .models import Assessment, Clue, Disposal
-from .workbench import DisposalPlan, Scores
+from .services import DisposalPlan, Scores
 
 # The guidance for each score, in the offices' own working terms (like the official table wording, it is not
 # translated). Amounts are in 万元, as on the clue.

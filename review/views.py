@@ -1,7 +1,7 @@
 """The office's workbench: the review queue, the clue page (review, rating, key clues, disposal, transfer, merge),
 overdue disposals and the approval of submissions; and the page where staff declare their unit's data complete.
 
-Each view parses the request, asks a selector (workbench_selectors) or a service (workbench, submissions), and renders.
+Each view parses the request, asks a selector (selectors) or a service (services, submissions), and renders.
 Clues are looked up through the units the user reviews, so staff meet a 404 on every clue page and action.
 """
 
@@ -19,20 +19,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from ledger.models import Clue
 from orgs import permissions
 from orgs import selectors as org_selectors
+from orgs.formtools import submit
 from orgs.permissions import Perm
 from screening import selectors as screening_selectors
 from screening.locks import EntryClosed, entry_state, today_local
 from screening.models import Campaign
-from orgs.formtools import submit
 
-from . import submissions, workbench
-from . import workbench_selectors as selectors
-from .models import Clue
-from .workbench import HIGH_SUM, MEDIUM_SUM
-from .workbench_filters import QueueFilter
-from .workbench_forms import (
+from . import selectors, services, submissions
+from .filters import QueueFilter
+from .forms import (
     HANDLING_RESULTS,
     BulkAcceptForm,
     ConfirmForm,
@@ -45,6 +43,7 @@ from .workbench_forms import (
     ReasonForm,
     TransferForm,
 )
+from .services import HIGH_SUM, MEDIUM_SUM
 
 PAGE_SIZE = 50
 
@@ -67,10 +66,10 @@ def home(request):
     """The newest campaign's queue for the office; for staff, the campaigns whose data they declare complete."""
     campaign = selectors.campaigns_reviewable_by(request.user).filter(status=Campaign.Status.PUBLISHED).first()
     if campaign:
-        return redirect("workbench:queue", campaign.slug)
+        return redirect("review:queue", campaign.slug)
     membership = org_selectors.active_membership(request)
     enters = membership and permissions.has(request.user, Perm.ENTER, membership.unit)
-    return render(request, "workbench/home.html", {
+    return render(request, "review/home.html", {
         "declarable": selectors.campaigns_entered_for(request.user, membership.unit) if enters else None,
     })
 
@@ -91,7 +90,7 @@ def queue(request, slug):
         campaign=campaign,
     )
     page = Paginator(clue_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "workbench/queue.html", {
+    return render(request, "review/queue.html", {
         "campaign": campaign,
         "campaigns": selectors.campaigns_reviewable_by(request.user),
         "filter": clue_filter,
@@ -105,13 +104,13 @@ def queue(request, slug):
 def queue_accept(request, slug):
     campaign = _reviewed_campaign(request, slug)
     form = BulkAcceptForm(request.POST, clues=selectors.clues_reviewable_by(request.user, campaign))
-    if submit(form, lambda: workbench.clues_accept(actor=request.user, clues=form.cleaned_data["clue"])):
+    if submit(form, lambda: services.clues_accept(actor=request.user, clues=form.cleaned_data["clue"])):
         count = len(form.cleaned_data["clue"])
         messages.success(request, ngettext("%(count)d clue accepted.", "%(count)d clues accepted.", count)
                          % {"count": count})
     else:
         messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
-    return redirect(_next_or(request, reverse("workbench:queue", args=[campaign.slug])))
+    return redirect(_next_or(request, reverse("review:queue", args=[campaign.slug])))
 
 
 # The clue page -------------------------------------------------------------------------------------------------------
@@ -137,7 +136,7 @@ def _render_clue(request, clue: Clue, **bound):
         "transfer_form": TransferForm(candidates=transfer.candidates),
         "merge_form": MergeForm(candidates=merge_candidates),
     } | bound
-    return render(request, "workbench/clue.html", {
+    return render(request, "review/clue.html", {
         "clue": clue,
         "flags": selectors.clue_flags(user, clue),
         "changes": selectors.changes_since_previous_submission(clue),
@@ -166,7 +165,7 @@ def _act(request, clue: Clue, name: str, form, action: Callable[[], object], don
     """Run one form of the clue page: back to its section when the service agreed, else the page with the errors."""
     if submit(form, action):
         messages.success(request, done)
-        return redirect(reverse("workbench:clue", args=[clue.pk]) + f"#{name}")
+        return redirect(reverse("review:clue", args=[clue.pk]) + f"#{name}")
     return _render_clue(request, clue, **{f"{name}_form": form})
 
 
@@ -180,7 +179,7 @@ def clue(request, pk):
 def clue_accept(request, pk):
     clue = selectors.clue_for_reviewer_or_404(request.user, pk)
     return _act(request, clue, "accept", ConfirmForm(request.POST),
-                lambda: workbench.clue_accept(actor=request.user, clue=clue), _("The clue has been accepted."))
+                lambda: services.clue_accept(actor=request.user, clue=clue), _("The clue has been accepted."))
 
 
 @login_required
@@ -189,7 +188,7 @@ def clue_return(request, pk):
     clue = selectors.clue_for_reviewer_or_404(request.user, pk)
     form = ReasonForm(request.POST)
     return _act(request, clue, "return", form,
-                lambda: workbench.clue_return(actor=request.user, clue=clue, reason=form.cleaned_data["reason"]),
+                lambda: services.clue_return(actor=request.user, clue=clue, reason=form.cleaned_data["reason"]),
                 _("The clue has been returned to its unit."))
 
 
@@ -199,7 +198,7 @@ def clue_rate(request, pk):
     clue = selectors.clue_for_reviewer_or_404(request.user, pk)
     form = RatingForm(request.POST)
     return _act(request, clue, "rating", form,
-                lambda: workbench.clue_rate(actor=request.user, clue=clue, scores=form.scores(),
+                lambda: services.clue_rate(actor=request.user, clue=clue, scores=form.scores(),
                                             notes=form.cleaned_data["notes"]),
                 _("The rating has been saved."))
 
@@ -210,7 +209,7 @@ def clue_override(request, pk):
     clue = selectors.clue_for_reviewer_or_404(request.user, pk)
     form = OverrideForm(request.POST)
     return _act(request, clue, "override", form,
-                lambda: workbench.level_override(actor=request.user, clue=clue, **form.cleaned_data),
+                lambda: services.level_override(actor=request.user, clue=clue, **form.cleaned_data),
                 _("The level has been saved."))
 
 
@@ -220,7 +219,7 @@ def clue_key(request, pk):
     clue = selectors.clue_for_reviewer_or_404(request.user, pk)
     form = KeyForm(request.POST)
     return _act(request, clue, "key", form,
-                lambda: workbench.clue_mark_key(actor=request.user, clue=clue, **form.cleaned_data),
+                lambda: services.clue_mark_key(actor=request.user, clue=clue, **form.cleaned_data),
                 _("The key-clue decision has been saved."))
 
 
@@ -231,7 +230,7 @@ def disposal_save(request, pk):
     form = DisposalForm(request.POST, clue=clue, units=selectors.responsible_unit_choices(request.user, clue),
                         disposal=selectors.disposal_of(clue))
     return _act(request, clue, "disposal", form,
-                lambda: workbench.disposal_save(actor=request.user, clue=clue, plan=form.plan()),
+                lambda: services.disposal_save(actor=request.user, clue=clue, plan=form.plan()),
                 _("The disposal plan has been saved."))
 
 
@@ -241,7 +240,7 @@ def progress_add(request, pk):
     clue = selectors.clue_for_reviewer_or_404(request.user, pk)
     form = ProgressForm(request.POST)
     return _act(request, clue, "progress", form,
-                lambda: workbench.progress_add(actor=request.user, clue=clue, **form.cleaned_data),
+                lambda: services.progress_add(actor=request.user, clue=clue, **form.cleaned_data),
                 _("The progress note has been added."))
 
 
@@ -250,12 +249,12 @@ def progress_add(request, pk):
 def clue_transfer(request, pk):
     clue = selectors.clue_for_reviewer_or_404(request.user, pk)
     form = TransferForm(request.POST, candidates=selectors.transfer_options(clue).candidates)
-    if submit(form, lambda: workbench.clue_transfer(actor=request.user, clue=clue, **form.cleaned_data)):
+    if submit(form, lambda: services.clue_transfer(actor=request.user, clue=clue, **form.cleaned_data)):
         to_unit = form.cleaned_data["to_unit"]
         messages.success(request, _("The clue has been handed to %(unit)s.") % {"unit": to_unit.name})
         if permissions.has(request.user, Perm.REVIEW, to_unit):
-            return redirect("workbench:clue", clue.pk)
-        return redirect("workbench:queue", clue.campaign.slug)
+            return redirect("review:clue", clue.pk)
+        return redirect("review:queue", clue.campaign.slug)
     return _render_clue(request, clue, transfer_form=form)
 
 
@@ -267,7 +266,7 @@ def clue_merge(request, pk):
 
     def merge():
         keep, duplicate = form.pair(clue)
-        workbench.clues_merge(actor=request.user, keep=keep, duplicate=duplicate, reason=form.cleaned_data["reason"])
+        services.clues_merge(actor=request.user, keep=keep, duplicate=duplicate, reason=form.cleaned_data["reason"])
 
     return _act(request, clue, "merge", form, merge, _("The clues have been merged."))
 
@@ -278,7 +277,7 @@ def clue_merge(request, pk):
 @login_required
 def overdue(request, slug):
     campaign = _reviewed_campaign(request, slug)
-    return render(request, "workbench/overdue.html", {
+    return render(request, "review/overdue.html", {
         "campaign": campaign, "lines": selectors.overdue_disposals(request.user, campaign),
     })
 
@@ -300,7 +299,7 @@ def _approving(request, slug: str):
 @login_required
 def approvals(request, slug):
     campaign, jurisdiction = _approving(request, slug)
-    return render(request, "workbench/approvals.html", {
+    return render(request, "review/approvals.html", {
         "campaign": campaign,
         "jurisdiction": jurisdiction,
         "lines": selectors.approval_lines(campaign, jurisdiction),
@@ -332,7 +331,7 @@ def approval_action(request, slug, unit_pk):
         messages.success(request, done % {"unit": unit.name})
     else:
         messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
-    return redirect(reverse("workbench:approvals", args=[campaign.slug]) + f"#unit-{unit.pk}")
+    return redirect(reverse("review:approvals", args=[campaign.slug]) + f"#unit-{unit.pk}")
 
 
 # Declaring a unit's data complete (staff) ----------------------------------------------------------------------------
@@ -364,8 +363,8 @@ def declare(request, slug):
 
     if submit(form, hand_in):
         messages.success(request, _("The data of %(unit)s has been handed in.") % {"unit": unit.name})
-        return redirect("workbench:declare", campaign.slug)
-    return render(request, "workbench/declare.html", {
+        return redirect("review:declare", campaign.slug)
+    return render(request, "review/declare.html", {
         "campaign": campaign,
         "unit": unit,
         "entry": entry_state(campaign, unit),

@@ -1,8 +1,8 @@
 from django.urls import path
 
-from . import workbench_views as views
+from . import views
 
-app_name = "workbench"
+app_name = "review"
 urlpatterns = [
     path("", views.home, name="home"),
     path("<slug:slug>/queue/", views.queue, name="queue"),

@@ -1,4 +1,4 @@
-"""The filters of the office's review queue. The queryset comes from ``workbench_selectors.clues_for_review``, whose
+"""The filters of the office's review queue. The queryset comes from ``selectors.clues_for_review``, whose
 annotations (level, flags) the filters use."""
 
 import django_filters
@@ -6,11 +6,10 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ledger.models import Assessment, Clue
 from screening import selectors as screening_selectors
 from screening.forms import DateInput
 from screening.models import Campaign, Term
-
-from .models import Assessment, Clue
 
 FLAGS = {
     "keyword": ("has_keyword", _("Finance keyword")),

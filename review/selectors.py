@@ -15,6 +15,9 @@ from django.db.models.functions import Coalesce, NullIf, Substr
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from ledger import flags
+from ledger import selectors as ledger_selectors
+from ledger.models import Assessment, Clue, ClueEvent, Disposal, ScreeningRecord
 from orgs import permissions
 from orgs.models import LeadingGroup, Unit
 from orgs.permissions import Perm
@@ -22,9 +25,7 @@ from screening import selectors as screening_selectors
 from screening.locks import ancestor_ids, today_local
 from screening.models import Campaign, UnitSubmission
 
-from . import flags, submissions
-from . import selectors as ledger_selectors
-from .models import Assessment, Clue, ClueEvent, Disposal, ScreeningRecord
+from . import submissions
 
 # What staff correct after a return: the facts of the clue, not its workflow fields.
 FACT_FIELDS = (
