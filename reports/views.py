@@ -8,13 +8,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from ledger.models import CountyReturn
 from orgs import permissions
 from orgs import selectors as org_selectors
 from orgs.formtools import add_refusal
 from orgs.models import Unit
 from orgs.permissions import Perm
 from review import services as review_services
+from review.models import CountyReturn
 from screening import selectors as screening_selectors
 
 from . import selectors, services, tables

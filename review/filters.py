@@ -6,10 +6,12 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ledger.models import Assessment, Clue
+from ledger.models import Clue
 from screening import selectors as screening_selectors
 from screening.forms import DateInput
 from screening.models import Campaign, Term
+
+from .models import Assessment
 
 FLAGS = {
     "keyword": ("has_keyword", _("Finance keyword")),

@@ -6,10 +6,11 @@ from django.core.exceptions import ValidationError
 from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
 
-from ledger.models import Assessment, Clue, Disposal
+from ledger.models import Clue
 from screening.forms import DateInput
 from screening.models import Term
 
+from .models import Assessment, Disposal
 from .services import DisposalPlan, Scores
 
 # The guidance for each score, in the offices' own working terms (like the official table wording, it is not

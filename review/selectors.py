@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from ledger import flags
 from ledger import selectors as ledger_selectors
-from ledger.models import Assessment, Clue, ClueEvent, Disposal, ScreeningRecord
+from ledger.models import Clue, ClueEvent, ScreeningRecord
 from orgs import permissions
 from orgs.models import LeadingGroup, Unit
 from orgs.permissions import Perm
@@ -26,6 +26,7 @@ from screening.locks import ancestor_ids, today_local
 from screening.models import Campaign, UnitSubmission
 
 from . import submissions
+from .models import Assessment, Disposal
 
 # What staff correct after a return: the facts of the clue, not its workflow fields.
 FACT_FIELDS = (

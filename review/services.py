@@ -13,13 +13,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ledger.models import Assessment, Clue, ClueEvent, CountyReturn, Disposal, ProgressNote, ProvinceNotice, ScreeningRecord
+from ledger.models import Clue, ClueEvent, ScreeningRecord
 from orgs import permissions
 from orgs import services as org_services
 from orgs.models import Unit
 from orgs.permissions import Perm
 from screening.locks import today_local
 from screening.models import Term
+
+from .models import Assessment, CountyReturn, Disposal, ProgressNote, ProvinceNotice
 
 HIGH_SUM = 14
 MEDIUM_SUM = 9

@@ -1,8 +1,8 @@
 from decimal import Decimal
 
 from ledger import services
-from ledger.models import CountyReturn
 from reports import tables
+from review.models import CountyReturn
 
 D = Decimal
 

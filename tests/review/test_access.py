@@ -4,8 +4,9 @@ see a rating."""
 import pytest
 from django.urls import reverse
 
-from ledger.models import Assessment, Clue
+from ledger.models import Clue
 from review import services as review_services
+from review.models import Assessment
 from review.services import Scores
 from tests.factories import UserFactory
 from tests.orgs.test_pages import login

@@ -2,9 +2,10 @@ from django.core import mail
 from django.urls import reverse
 
 from ledger import services
-from ledger.models import Assessment, Clue, ClueEvent
+from ledger.models import Clue, ClueEvent
 from orgs.models import Notification
 from review import services as review_services
+from review.models import Assessment
 from review.services import Scores
 from tests.factories import member
 from tests.orgs.test_pages import login

@@ -4,8 +4,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from ledger.models import Disposal
 from review import services as review_services
+from review.models import Disposal
 from review.services import DisposalPlan
 from screening.locks import today_local
 from screening.models import Responsibility

@@ -5,9 +5,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from ledger import services
-from ledger.models import Assessment, Clue, ClueEvent, Disposal, ScreeningRecord
+from ledger.models import Clue, ClueEvent, ScreeningRecord
 from orgs.models import Notification
 from review import services as review_services
+from review.models import Assessment, Disposal
 from review.services import DisposalPlan, Scores
 from screening.locks import today_local
 
