@@ -130,7 +130,7 @@ def test_fifty_rows_a_page(client, tree, open_campaign, clue_data):
 def test_a_clue_merged_into_another_leaves_the_queue(tree, open_campaign, clue_data):
     from ledger import services
     from review import services as review_services
-    from review.selectors import clues_for_review
+    from review.selectors.queue import clues_for_review
 
     ours = services.clue_submit(actor=tree.user("staff"), clue=services.clue_create(
         actor=tree.user("staff"), campaign=open_campaign, unit=tree.unit("township"), data=clue_data()))
