@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "ledger",
     "review",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [
