@@ -120,7 +120,8 @@ def test_transfer_moves_the_clue_and_keeps_counts_right(tree, open_campaign, clu
     with pytest.raises(ValidationError):
         review_services.clue_transfer(actor=office, clue=clue, to_unit=tree.unit("department"), reason="x")
     # The division code of a test unit is its code: "A2" is the sibling township.
-    moved = review_services.clue_transfer(actor=office, clue=clue, to_unit=tree.unit("sibling_township"), reason="注册地在二街道")
+    moved = review_services.clue_transfer(actor=office, clue=clue, to_unit=tree.unit("sibling_township"),
+                                          reason="注册地在二街道")
     assert moved.unit == tree.unit("sibling_township") and moved.record.unit == tree.unit("sibling_township")
     assert ScreeningRecord.objects.filter(unit=tree.unit("township")).count() == 1  # it was screened there too
     assert Notification.objects.filter(recipient=office).exists()
