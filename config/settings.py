@@ -52,7 +52,9 @@ INSTALLED_APPS = [
     "orgs",
     "screening",
     "ledger",
+    "review",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [

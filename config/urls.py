@@ -19,7 +19,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("orgs/", include("orgs.urls")),
     path("ledger/", include("ledger.urls")),
-    path("workbench/", include("ledger.workbench_urls")),
+    path("workbench/", include("review.urls")),
     path("reports/", include("reports.urls")),
     path("campaigns/", include("screening.urls")),
     path("admin/", admin.site.urls),

@@ -1,3 +1,6 @@
+"""The organisation: units (a tree), leading groups, memberships and roles, notifications, and the permission helpers
+(orgs.permissions) every other app asks."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

@@ -11,8 +11,9 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
-from ledger.models import Clue, CountyReturn, Disposal, ScreeningRecord
+from ledger.models import Clue, ScreeningRecord
 from orgs.models import Unit
+from review.models import CountyReturn, Disposal
 from screening.models import Campaign, Term
 
 from .table import Column, Merge, Row, Table, counted_names, number

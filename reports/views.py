@@ -8,13 +8,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from ledger import workbench
-from ledger.models import CountyReturn
 from orgs import permissions
-from orgs.formtools import add_refusal
 from orgs import selectors as org_selectors
+from orgs.formtools import add_refusal
 from orgs.models import Unit
 from orgs.permissions import Perm
+from review import services as review_services
+from review.models import CountyReturn
 from screening import selectors as screening_selectors
 
 from . import selectors, services, tables
@@ -132,9 +132,9 @@ def county_return(request, slug):
     form = CountyReturnForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = workbench.county_return_save(
+            saved = review_services.county_return_save(
                 actor=request.user, county=county, year=campaign.year,
-                answers=workbench.CountyAnswers(**form.cleaned_data),
+                answers=review_services.CountyAnswers(**form.cleaned_data),
             )
         except ValidationError as refused:
             add_refusal(form, refused)

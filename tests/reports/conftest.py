@@ -2,9 +2,10 @@ from decimal import Decimal
 
 import pytest
 
-from ledger import services, workbench
+from ledger import services
 from ledger.services import ClueData, EntityData, RecordData
-from ledger.workbench import DisposalPlan, Scores
+from review import services as review_services
+from review.services import DisposalPlan, Scores
 from screening.locks import today_local
 from tests.factories import member
 
@@ -43,13 +44,13 @@ class LedgerBuilder:
             responsible_unit=self.tree.unit("department"), track=track, measures=[self.term(m) for m in measures],
             not_handled_reason=reason, case_filed_on=filed, stage="under_way" if filed else "planned", **extra,
         )
-        return workbench.disposal_save(actor=self.tree.user("office"), clue=clue, plan=plan)
+        return review_services.disposal_save(actor=self.tree.user("office"), clue=clue, plan=plan)
 
     def make_key(self, clue):
         office = self.tree.user("office")
-        workbench.clue_accept(actor=office, clue=clue)
-        workbench.clue_rate(actor=office, clue=clue, scores=Scores(5, 3, 2, 2))
-        workbench.clue_mark_key(actor=office, clue=clue, is_key=True)
+        review_services.clue_accept(actor=office, clue=clue)
+        review_services.clue_rate(actor=office, clue=clue, scores=Scores(5, 3, 2, 2))
+        review_services.clue_mark_key(actor=office, clue=clue, is_key=True)
 
 
 @pytest.fixture

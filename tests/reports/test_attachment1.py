@@ -4,9 +4,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from ledger import services, workbench
+from ledger import services
 from orgs.models import Unit
 from reports import tables
+from review import services as review_services
 from screening.models import Campaign, Phase, Term
 from screening.taxonomy_fixtures import load_taxonomy
 from tests.reports.conftest import LedgerBuilder
@@ -46,7 +47,7 @@ def county_ledger(ledger, tree, filed_this_year):
     ledger.records("township", "staff", "民间投融资中介机构", ["甲投资", "乙投资", "丙投资"])
     f = ledger.clue("department", "department_staff", lending, "网络借贷平台", amount="50.00", people=10,
                     behaviours=["消费返利"], problems=["虚假宣传"])
-    workbench.clues_merge(actor=tree.user("office"), keep=a, duplicate=f, reason="同一主体")
+    review_services.clues_merge(actor=tree.user("office"), keep=a, duplicate=f, reason="同一主体")
     g = ledger.clue("sibling_township", "staff2", ledger.entity("某某众筹工作室"), "众筹平台", amount="33.33", people=3)
     ledger.dispose(g, "not_handled", reason="经营者失联")
     return {"a": a, "c": c}

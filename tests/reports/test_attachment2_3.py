@@ -3,9 +3,10 @@ from decimal import Decimal
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from ledger import services, workbench
-from ledger.models import CountyReturn
+from ledger import services
 from reports import tables
+from review import services as review_services
+from review.models import CountyReturn
 
 D = Decimal
 
@@ -129,7 +130,7 @@ def test_a_merged_report_is_named_in_the_remarks(tree, open_campaign, ledger, st
     kept = ledger.clue("township", "staff", entity, "房地产", amount="5", people=5)
     for unit, user in (("sibling_township", "staff2"), ("department", "department_staff")):
         duplicate = ledger.clue(unit, user, entity, "房地产", amount="5", people=5)
-        workbench.clues_merge(actor=tree.user("office"), keep=kept, duplicate=duplicate, reason="同一主体")
+        review_services.clues_merge(actor=tree.user("office"), keep=kept, duplicate=duplicate, reason="同一主体")
     ledger.make_key(kept)
     [row, _total] = tables.attachment2(campaign=open_campaign, unit=tree.unit("county")).rows
     assert row.values["remarks"] in ("另由二街道、甲县市场监管局报送", "另由甲县市场监管局、二街道报送")

@@ -121,7 +121,7 @@ def test_staff_preview_their_own_township(client, tree, open_campaign):
 
 
 def test_the_county_office_fills_in_its_return(client, tree, open_campaign):
-    from ledger.models import CountyReturn
+    from review.models import CountyReturn
 
     login(client, tree.user("office"))
     url = reverse("reports:county_return", args=[open_campaign.slug]) + f"?unit={tree.unit('county').pk}"

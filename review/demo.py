@@ -1,0 +1,54 @@
+"""The office's side of the demo: the county office reviews the clues that ledger/demo.py has just entered (a merge,
+two ratings, a key clue, two disposal plans, a return), and 钰华街道 hands in a zero report. Through the services, as
+users would.
+
+Given no clues (the ledger's demo was loaded before), it does nothing, so load_demo can run again."""
+
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from ledger.models import Clue
+from orgs.models import Unit
+from screening.locks import today_local
+from screening.models import Term
+
+from . import services, submissions
+from .services import DisposalPlan, Scores
+
+User = get_user_model()
+
+
+@transaction.atomic
+def load_review(clues: list[Clue]) -> None:
+    """``clues``: as ``ledger.demo.load_ledger`` returns them."""
+    if not clues:
+        return
+    campaign = clues[0].campaign
+    terms = {(t.vocabulary, t.name): t for t in Term.objects.filter(campaign=campaign)}
+    users = {u.username: u for u in User.objects.all()}
+    units = {u.code: u for u in Unit.objects.all()}
+    _review(campaign, clues, users["county_office"], units, terms)
+    # 钰华街道 found nothing and hands in a zero report, waiting for the county office's approval.
+    submissions.submission_declare(actor=users["multi_staff"], campaign=campaign, unit=units["120115002"])
+
+
+def _review(campaign, clues, office, units, terms) -> None:
+    first, second, third, duplicate, _fifth = clues
+    services.clues_merge(actor=office, keep=first, duplicate=duplicate, reason="同一市场主体，由街道与市场监管局分别报送")
+    for clue, scores in ((first, Scores(5, 4, 3, 3)), (second, Scores(3, 2, 2, 3))):
+        services.clue_accept(actor=office, clue=clue)
+        services.clue_rate(actor=office, clue=clue, scores=scores)
+    services.clue_mark_key(actor=office, clue=first, is_key=True, reason="涉众人数多、未兑付金额大")
+    services.disposal_save(actor=office, clue=first, plan=DisposalPlan(
+        responsible_unit=units["120115-D27"], track="clean_up", stage="under_way",
+        measures=[terms[("measure", "警示约谈")], terms[("measure", "规范整改")]],
+        deadline=today_local(), refund_status="refunding", refunded_share=Decimal("35.00"),
+        handling_result="停业整改", notices={"河北省": 2},
+    ))
+    services.progress_add(actor=office, clue=first, on=today_local(), text="已约谈法定代表人，责令停止宣传并制定清退方案。")
+    services.disposal_save(actor=office, clue=second, plan=DisposalPlan(
+        responsible_unit=units["120115-D11"], track="rectify", measures=[terms[("measure", "规范整改")]],
+    ))
+    services.clue_return(actor=office, clue=third, reason="请补充法定代表人和经营地址")

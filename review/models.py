@@ -1,0 +1,188 @@
+"""The office's records on clues: the rating, the disposal (一事一策) with its notices and progress notes, and the
+county return of attachment 3."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from ledger.models import Clue
+from orgs.models import Unit
+from screening.models import Term
+
+
+class Assessment(models.Model):
+    """The office's rating of a clue on the four factors of seed 001, its level, and the key-clue decision.
+    Staff never see it."""
+
+    class Level(models.TextChoices):
+        HIGH = "high", "高"
+        MEDIUM = "medium", "中"
+        LOW = "low", "低"
+
+    SCORE = [MinValueValidator(1), MaxValueValidator(5)]
+
+    clue = models.OneToOneField(Clue, on_delete=models.CASCADE, related_name="assessment")
+    public_reach = models.PositiveSmallIntegerField(_("public reach (涉众规模)"), validators=SCORE)
+    risk_exposure = models.PositiveSmallIntegerField(_("risk exposure (风险敞口)"), validators=SCORE)
+    opinion_heat = models.PositiveSmallIntegerField(_("public-opinion heat (舆论热度)"), validators=SCORE)
+    stability_risk = models.PositiveSmallIntegerField(_("stability risk (涉稳隐患)"), validators=SCORE)
+    computed_level = models.CharField(_("level by the rule"), max_length=8, choices=Level.choices)
+    level_override = models.CharField(_("level set by the office"), max_length=8, choices=Level.choices, blank=True)
+    override_reason = models.CharField(_("reason for the override"), max_length=300, blank=True)
+    notes = models.TextField(_("rating notes"), blank=True)
+    is_key = models.BooleanField(_("key risk clue"), default=False)
+    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    rated_at = models.DateTimeField(_("rated at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(level_override="") | ~models.Q(override_reason=""),
+                name="ledger_assessment_override_has_reason",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.clue} · {self.get_level_display()}"
+
+    @property
+    def level(self) -> str:
+        return self.level_override or self.computed_level
+
+    def get_level_display(self) -> str:
+        return self.Level(self.level).label
+
+
+class Disposal(models.Model):
+    """一事一策: how one clue is being dealt with."""
+
+    class Track(models.TextChoices):
+        RECTIFY = "rectify", _("Rectify (整改)")
+        CLEAN_UP = "clean_up", _("Clean up (清理)")
+        INVESTIGATE = "investigate", _("Investigate (立案查处)")
+        NOT_HANDLED = "not_handled", _("Not yet handled (未整治)")
+
+    class Stage(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        UNDER_WAY = "under_way", _("Under way")
+        FINISHED = "finished", _("Finished")
+
+    class Refund(models.TextChoices):
+        NONE = "", _("No refund")
+        REFUNDING = "refunding", "正在清退"
+        REFUNDED = "refunded", "清退完毕"
+
+    clue = models.OneToOneField(Clue, on_delete=models.CASCADE, related_name="disposal")
+    responsible_unit = models.ForeignKey(
+        Unit, verbose_name=_("responsible unit"), on_delete=models.PROTECT, related_name="disposals"
+    )
+    measures = models.ManyToManyField(Term, verbose_name=_("measures"), blank=True, related_name="+")
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    track = models.CharField(_("track"), max_length=16, choices=Track.choices)
+    not_handled_reason = models.CharField(_("why not handled yet"), max_length=300, blank=True)
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, default=Stage.PLANNED)
+    case_filed_on = models.DateField(_("criminal case filed on"), null=True, blank=True)
+    refund_status = models.CharField(_("refund"), max_length=16, choices=Refund.choices, blank=True, default="")
+    refunded_share = models.DecimalField(
+        _("refunded share (%)"), max_digits=5, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    handling_result = models.CharField(
+        _("handling result"), max_length=100, blank=True, help_text=_("e.g. 正在整改并正常营业, 停业整改")
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(m2m_fields=[measures])
+
+    class Meta:
+        verbose_name = _("disposal")
+        verbose_name_plural = _("disposals")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(track="not_handled") | ~models.Q(not_handled_reason=""),
+                name="ledger_disposal_not_handled_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(refunded_share__isnull=True)
+                | models.Q(refunded_share__gte=0, refunded_share__lte=100),
+                name="ledger_disposal_share_is_a_percentage",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.clue} · {self.get_track_display()}"
+
+
+class ProvinceNotice(models.Model):
+    """省际间风险通报: the risk was notified to another province (possibly several times)."""
+
+    disposal = models.ForeignKey(Disposal, on_delete=models.CASCADE, related_name="notices")
+    province = models.CharField(_("province"), max_length=20)
+    times = models.PositiveSmallIntegerField(_("times notified"), default=1, validators=[MinValueValidator(1)])
+
+    class Meta:
+        verbose_name = _("inter-province notice")
+        verbose_name_plural = _("inter-province notices")
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["disposal", "province"], name="ledger_notice_one_per_province")]
+
+    def __str__(self) -> str:
+        return f"{self.province} × {self.times}"
+
+
+class ProgressNote(models.Model):
+    """A dated note on how the disposal is going."""
+
+    disposal = models.ForeignKey(Disposal, on_delete=models.CASCADE, related_name="notes")
+    on = models.DateField(_("date"))
+    text = models.TextField(_("progress"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("progress note")
+        verbose_name_plural = _("progress notes")
+        ordering = ["on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.on}: {self.text[:20]}"
+
+
+class CountyReturn(models.Model):
+    """A county's answers for attachment 3 ("无非法集资区、县"), per year; filled by the county, not by departments."""
+
+    county = models.ForeignKey(
+        Unit, verbose_name=_("county"), on_delete=models.PROTECT, related_name="county_returns",
+        limit_choices_to={"level": Unit.Level.COUNTY, "kind": Unit.Kind.GOVERNMENT},
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    criminal_cases = models.PositiveIntegerField(_("criminal cases of illegal fundraising filed this year"))
+    has_large_case = models.BooleanField(
+        _("local residents took part in a criminal case with 50 or more participants")
+    )
+    has_petition_event = models.BooleanField(
+        _("a petition or disturbance by 20 or more local participants happened")
+    )
+    remarks = models.CharField(_("remarks"), max_length=300, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("county return")
+        verbose_name_plural = _("county returns")
+        constraints = [models.UniqueConstraint(fields=["county", "year"], name="ledger_one_return_per_county_year")]
+
+    def __str__(self) -> str:
+        return f"{self.county} {self.year}"
+
+    @property
+    def qualifies(self) -> bool:
+        """Attachment 3 note 1: no criminal case filed, no 50-person case, no 20-person petition since 1 January."""
+        return self.criminal_cases == 0 and not self.has_large_case and not self.has_petition_event

@@ -1,0 +1,17 @@
+"""Reads of the office's workbench, scoped to the user.
+
+Clues, assessments and disposals are read through the units the user may review (``permissions.units(user,
+Perm.REVIEW)``, ``reviewable_units`` below): staff hold no REVIEW, so nothing here ever hands them a rating. The
+declaration page reads the one unit its view has checked the user enters data for. One module per page of
+``review.views``: ``queue``, ``clue``, ``approvals``.
+"""
+
+from django.db.models import QuerySet
+
+from orgs import permissions
+from orgs.models import Unit
+from orgs.permissions import Perm
+
+
+def reviewable_units(user) -> QuerySet[Unit]:
+    return permissions.units(user, Perm.REVIEW)

@@ -1,0 +1,125 @@
+"""Reads of a campaign's lists for the office: the campaigns it reviews, the review queue with its levels and flags,
+and the overdue disposals."""
+
+from dataclasses import dataclass
+from datetime import date
+from functools import reduce
+from operator import or_
+
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf, Substr
+
+from ledger import flags
+from ledger import selectors as ledger_selectors
+from ledger.models import Clue
+from orgs.models import Unit
+from screening import selectors as screening_selectors
+from screening.locks import ancestor_ids, today_local
+from screening.models import Campaign
+
+from ..models import Assessment, Disposal
+from . import reviewable_units
+
+
+# Campaigns -----------------------------------------------------------------------------------------------------------
+
+
+def campaigns_reviewable_by(user) -> QuerySet[Campaign]:
+    """Published and archived campaigns holding a unit the user reviews, newest first."""
+    reviewed_inside = Exists(reviewable_units(user).filter(path__startswith=OuterRef("scope_unit__path")))
+    return (
+        screening_selectors.campaigns_visible_to(user)
+        .filter(reviewed_inside, status__in=[Campaign.Status.PUBLISHED, Campaign.Status.ARCHIVED])
+        .order_by("-year", "-created_at", "-pk")
+    )
+
+
+def campaigns_entered_for(user, unit: Unit) -> QuerySet[Campaign]:
+    """Published campaigns in which ``unit`` reports, newest first."""
+    return (
+        screening_selectors.campaigns_visible_to(user)
+        .filter(status=Campaign.Status.PUBLISHED, scope_unit_id__in=ancestor_ids(unit))
+        .order_by("-year", "-created_at", "-pk")
+    )
+
+
+# The queue -----------------------------------------------------------------------------------------------------------
+
+
+def clues_reviewable_by(user, campaign: Campaign) -> QuerySet[Clue]:
+    """The clues of the campaign the user may review. Drafts are still the staff's work and stay out."""
+    return Clue.objects.filter(campaign=campaign, unit__in=reviewable_units(user)).exclude(status=Clue.Status.DRAFT)
+
+
+def clues_for_review(user, campaign: Campaign, *, on: date | None = None) -> QuerySet[Clue]:
+    """The queue: reviewable clues with their level and flags computed in SQL (so that they can be filtered on, and a
+    page of rows is one query), ``reported_elsewhere`` included. A clue merged into another is reviewed there."""
+    on = on or today_local()
+    keywords = flags.active_keywords()
+    keyword_match = (
+        ExpressionWrapper(
+            reduce(or_, (Q(entity__name__contains=w) | Q(entity__business_scope__contains=w) for w in keywords)),
+            output_field=BooleanField(),
+        )
+        if keywords
+        else Value(False)
+    )
+    cross_region = (
+        ~Q(entity__registered_division="") & ~Q(entity__operating_division="") & ~Q(registered_county=F("operating_county"))
+    )
+    overdue = Q(disposal__deadline__lt=on) & ~Q(disposal__stage=Disposal.Stage.FINISHED)
+    return (
+        ledger_selectors.clues_flagged(user, campaign)
+        .filter(unit__in=reviewable_units(user), merged_into__isnull=True)
+        .exclude(status=Clue.Status.DRAFT)
+        .alias(
+            registered_county=Substr("entity__registered_division", 1, flags.COUNTY_CODE_LENGTH),
+            operating_county=Substr("entity__operating_division", 1, flags.COUNTY_CODE_LENGTH),
+        )
+        .annotate(
+            level=Coalesce(NullIf("assessment__level_override", Value("")), "assessment__computed_level"),
+            is_key=F("assessment__is_key"),
+            has_keyword=keyword_match,
+            is_cross_region=ExpressionWrapper(cross_region, output_field=BooleanField()),
+            disposal_overdue=ExpressionWrapper(overdue, output_field=BooleanField()),
+        )
+        .order_by(F("submitted_at").asc(nulls_last=True), "pk")
+    )
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    clue: Clue  # as annotated by clues_for_review
+    keywords: list[str]
+    cross_region: str | None
+    level_label: str
+
+
+def queue_rows(clues) -> list[QueueRow]:
+    return [
+        QueueRow(flagged.clue, flagged.keywords, flagged.cross_region,
+                 Assessment.Level(flagged.clue.level).label if flagged.clue.level else "")
+        for flagged in flags.flag_clues(clues, flags.active_keywords())
+    ]
+
+
+# Overdue disposals ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OverdueDisposal:
+    disposal: Disposal
+    days_overdue: int
+
+
+def overdue_disposals(user, campaign: Campaign, *, on: date | None = None) -> list[OverdueDisposal]:
+    """Disposal plans past their deadline and not finished, in the user's review scope, the longest overdue first."""
+    on = on or today_local()
+    disposals = (
+        Disposal.objects.filter(clue__campaign=campaign, clue__unit__in=reviewable_units(user), deadline__lt=on)
+        .exclude(stage=Disposal.Stage.FINISHED)
+        .exclude(clue__status=Clue.Status.WITHDRAWN)
+        .select_related("clue__entity", "clue__unit", "responsible_unit")
+        .order_by("deadline", "pk")
+    )
+    return [OverdueDisposal(disposal, (on - disposal.deadline).days) for disposal in disposals]

@@ -1,0 +1,195 @@
+"""Approval of submissions, as in DHIS2: a unit declares its data complete (a unit that found nothing hands in a zero
+report, 零报告); the office above approves it, which locks the unit's data, or sends it back; a government with a
+leading group (a county) is approved upward only when every unit it oversees is approved; unapproving reopens entry.
+
+The reviewer of a unit is whoever holds REVIEW on its parent: a county office for its townships and departments, the
+city office for its counties.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ledger.models import Clue, ScreeningRecord
+from orgs import permissions
+from orgs.models import LeadingGroup, Membership, Unit
+from orgs.permissions import Perm
+from screening import locks
+from screening.models import Campaign, Phase, UnitSubmission
+
+Status = UnitSubmission.Status
+
+
+def _require_reviewer(actor, unit: Unit) -> None:
+    if unit.parent_id is None:
+        raise ValidationError(_("The top unit is not approved by anyone in this system."))
+    permissions.require(actor, Perm.REVIEW, unit.parent)
+
+
+def _submission(campaign: Campaign, unit: Unit) -> UnitSubmission:
+    submission, _created = UnitSubmission.objects.select_for_update().get_or_create(campaign=campaign, unit=unit)
+    return submission
+
+
+def _save(submission: UnitSubmission, actor, *fields: str) -> UnitSubmission:
+    submission._history_user = actor
+    submission.save(update_fields=list(fields))
+    return submission
+
+
+@transaction.atomic
+def submission_declare(*, actor, campaign: Campaign, unit: Unit) -> UnitSubmission:
+    """The unit says its data is complete. Drafts and returned clues must be handed in first; with no clue at all, the
+    declaration is a zero report."""
+    permissions.require(actor, Perm.ENTER, unit)
+    locks.require_entry_open(campaign, unit)
+    clues = Clue.objects.filter(campaign=campaign, unit__path__startswith=unit.path)
+    pending = clues.filter(status__in=Clue.EDITABLE).count()
+    if pending:
+        raise ValidationError(
+            _("%(count)d clues are still drafts or returned; submit or withdraw them first.") % {"count": pending}
+        )
+    submission = _submission(campaign, unit)
+    if submission.status in (Status.SUBMITTED, Status.APPROVED):
+        raise ValidationError(_("The data of this unit has already been handed in."))
+    submission.status, submission.submitted_at = Status.SUBMITTED, timezone.now()
+    submission.is_zero_report = not clues.exclude(status=Clue.Status.WITHDRAWN).exists()
+    submission.note = ""
+    return _save(submission, actor, "status", "submitted_at", "is_zero_report", "note")
+
+
+def _overseen(campaign: Campaign, unit: Unit) -> list[Unit]:
+    """The reporting units whose nearest government with a leading group is ``unit`` (empty when it has none)."""
+    if not LeadingGroup.objects.filter(government=unit).exists():
+        return []
+    beneath = Unit.objects.filter(path__startswith=unit.path, is_active=True).exclude(pk=unit.pk)
+    groups = set(LeadingGroup.objects.filter(government__in=beneath).values_list("government_id", flat=True))
+    staffed = Membership.objects.filter(role=Membership.Role.STAFF, user__is_active=True).values("unit")
+    candidates = beneath.filter(Q(pk__in=staffed) | Q(pk__in=groups)).exclude(kind=Unit.Kind.OFFICE).order_by("path")
+    overseen = []
+    for candidate in candidates:
+        ancestors = [int(pk) for pk in candidate.path.strip("/").split("/")[:-1]]
+        nearest = next((pk for pk in reversed(ancestors) if pk in groups or pk == unit.pk), None)
+        if nearest == unit.pk:
+            overseen.append(candidate)
+    return overseen
+
+
+@transaction.atomic
+def submission_approve(*, actor, campaign: Campaign, unit: Unit) -> UnitSubmission:
+    _require_reviewer(actor, unit)
+    submission = _submission(campaign, unit)
+    if LeadingGroup.objects.filter(government=unit).exists() and submission.status == Status.IN_PROGRESS:
+        # A county hands in by being approved upward: its office has nothing else to declare.
+        submission.status = Status.SUBMITTED
+    if submission.status != Status.SUBMITTED:
+        raise ValidationError(_("Only handed-in data can be approved."))
+    approved = set(
+        UnitSubmission.objects.filter(campaign=campaign, status=Status.APPROVED).values_list("unit_id", flat=True)
+    )
+    waiting = [u.name for u in _overseen(campaign, unit) if u.pk not in approved]
+    if waiting:
+        raise ValidationError(
+            _("%(unit)s cannot be approved while these units are not: %(units)s.")
+            % {"unit": unit.name, "units": "、".join(waiting)}
+        )
+    submission.status, submission.decided_at, submission.decided_by = Status.APPROVED, timezone.now(), actor
+    submission.note = ""
+    return _save(submission, actor, "status", "decided_at", "decided_by", "note")
+
+
+@transaction.atomic
+def submission_return(*, actor, campaign: Campaign, unit: Unit, reason: str) -> UnitSubmission:
+    _require_reviewer(actor, unit)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say what the unit should correct.")})
+    submission = _submission(campaign, unit)
+    if submission.status != Status.SUBMITTED:
+        raise ValidationError(_("Only handed-in data can be sent back."))
+    submission.status, submission.decided_at, submission.decided_by = Status.RETURNED, timezone.now(), actor
+    submission.note = reason.strip()
+    return _save(submission, actor, "status", "decided_at", "decided_by", "note")
+
+
+@transaction.atomic
+def submission_unapprove(*, actor, campaign: Campaign, unit: Unit, reason: str) -> UnitSubmission:
+    """Reopen an approved unit for entry. Refused while the government above it is approved: unapprove that first."""
+    _require_reviewer(actor, unit)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the approval is withdrawn.")})
+    submission = _submission(campaign, unit)
+    if submission.status != Status.APPROVED:
+        raise ValidationError(_("This unit's data is not approved."))
+    ancestors = [int(pk) for pk in unit.path.strip("/").split("/")[:-1]]
+    if UnitSubmission.objects.filter(campaign=campaign, unit_id__in=ancestors, status=Status.APPROVED).exists():
+        raise ValidationError(_("A unit above this one is approved; withdraw that approval first."))
+    submission.status, submission.decided_at, submission.decided_by = Status.IN_PROGRESS, timezone.now(), actor
+    submission.note = reason.strip()
+    return _save(submission, actor, "status", "decided_at", "decided_by", "note")
+
+
+# The grid ------------------------------------------------------------------------------------------------------------
+
+
+NOT_STARTED = "not_started"
+STATE_LABELS = {NOT_STARTED: gettext_lazy("Not started"), **dict(Status.choices)}
+
+
+@dataclass(frozen=True)
+class GridRow:
+    unit: Unit
+    state: str
+    submission: UnitSubmission | None
+    records: int
+    clues: int
+    on_time: bool | None  # None until handed in
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS[self.state]
+
+
+def approval_grid(campaign: Campaign, unit: Unit) -> list[GridRow]:
+    """Every unit ``unit`` oversees with its state: not started, in progress, submitted, approved or returned, the
+    amount of data it holds, and whether it handed in on time. A constant number of queries."""
+    overseen = _overseen(campaign, unit)
+    submissions = {
+        s.unit_id: s for s in UnitSubmission.objects.filter(campaign=campaign, unit__in=overseen)
+    }
+    records = _counts(ScreeningRecord.objects.filter(campaign=campaign), overseen)
+    clues = _counts(Clue.objects.filter(campaign=campaign).exclude(status=Clue.Status.WITHDRAWN), overseen)
+    due = _due(campaign)
+    rows = []
+    for member in overseen:
+        submission = submissions.get(member.pk)
+        if submission is not None and submission.status != Status.IN_PROGRESS:
+            state = submission.status
+        elif submission is not None or records.get(member.pk) or clues.get(member.pk):
+            state = Status.IN_PROGRESS
+        else:
+            state = NOT_STARTED
+        handed_in = submission.submitted_at if submission else None
+        on_time = None if handed_in is None or due is None else handed_in <= due
+        rows.append(GridRow(member, state, submission, records.get(member.pk, 0), clues.get(member.pk, 0), on_time))
+    return rows
+
+
+def _counts(queryset, units: list[Unit]) -> dict[int, int]:
+    """Rows of ``queryset`` per unit, counting everything beneath each unit: one query."""
+    if not units:
+        return {}
+    counts = queryset.aggregate(**{
+        str(unit.pk): Count("pk", filter=Q(unit__path__startswith=unit.path)) for unit in units
+    })
+    return {int(pk): n for pk, n in counts.items()}
+
+
+def _due(campaign: Campaign) -> datetime | None:
+    deadlines = [p.deadline for p in campaign.phases.all() if p.kind == Phase.Kind.SCREENING]
+    return locks.end_of_day(max(deadlines)) if deadlines else None

@@ -1,0 +1,110 @@
+"""Only the office reviews: staff (and leaders) meet a 404 on clue pages and actions, a 403 on campaign pages, and never
+see a rating."""
+
+import pytest
+from django.urls import reverse
+
+from ledger.models import Clue
+from review import services as review_services
+from review.models import Assessment
+from review.services import Scores
+from tests.factories import UserFactory
+from tests.orgs.test_pages import login
+
+CLUE_ACTIONS = [
+    ("clue_accept", {}),
+    ("clue_return", {"reason": "x"}),
+    ("clue_rate", {"public_reach": 5, "risk_exposure": 5, "opinion_heat": 5, "stability_risk": 5}),
+    ("clue_override", {"level": "low", "reason": "x"}),
+    ("clue_key", {"is_key": "1"}),
+    ("disposal_save", {"track": "rectify", "stage": "planned"}),
+    ("progress_add", {"on": "2020-01-01", "text": "x"}),
+    ("clue_transfer", {"reason": "x"}),
+    ("clue_merge", {"reason": "x"}),
+]
+
+
+@pytest.mark.parametrize("role", ["staff", "department_staff", "leader"])
+def test_only_reviewers_reach_the_clue_page_and_its_actions(client, tree, submitted, role):
+    login(client, tree.user(role))
+    assert client.get(reverse("review:clue", args=[submitted.pk])).status_code == 404
+    for name, data in CLUE_ACTIONS:
+        assert client.post(reverse(f"review:{name}", args=[submitted.pk]), data).status_code == 404, name
+    assert Clue.objects.get(pk=submitted.pk).status == Clue.Status.SUBMITTED
+    assert not Assessment.objects.exists()
+
+
+@pytest.mark.parametrize("page", ["queue", "overdue", "approvals"])
+def test_staff_are_refused_the_campaign_pages(client, tree, open_campaign, page):
+    login(client, tree.user("staff"))
+    assert client.get(reverse(f"review:{page}", args=[open_campaign.slug])).status_code == 403
+
+
+def test_staff_cannot_decide_on_submissions(client, tree, open_campaign, county_group):
+    login(client, tree.user("staff"))
+    url = reverse("review:approval_action", args=[open_campaign.slug, tree.unit("township").pk])
+    for action in ("approve", "return", "unapprove"):
+        assert client.post(url, {"action": action, "reason": "x"}).status_code == 403
+
+
+def test_an_office_does_not_review_another_county(client, tree, open_campaign, report):
+    clue = report()
+    from tests.factories import member
+
+    login(client, member(tree.unit("other_county"), "office"))
+    assert client.get(reverse("review:clue", args=[clue.pk])).status_code == 404
+    assert client.get(reverse("review:queue", args=[open_campaign.slug])).status_code == 404
+
+
+def test_staff_never_see_the_rating_notes(client, tree, open_campaign, submitted):
+    review_services.clue_rate(actor=tree.user("office"), clue=submitted, scores=Scores(5, 5, 5, 5), notes="内部研判意见")
+    login(client, tree.user("office"))
+    assert "内部研判意见" in client.get(reverse("review:clue", args=[submitted.pk])).content.decode()
+    client.post(reverse("logout"))
+    login(client, tree.user("staff"))
+    pages = [
+        reverse("home"), reverse("review:home"), reverse("review:declare", args=[open_campaign.slug]),
+        reverse("screening:campaign_detail", args=[open_campaign.slug]), reverse("ledger:clue_detail", args=[submitted.pk]),
+    ]
+    for url in pages:
+        assert "内部研判意见" not in client.get(url).content.decode(), url
+
+
+def test_the_menu_offers_review_to_the_office_only(client, tree):
+    login(client, tree.user("staff"))
+    assert reverse("review:home") not in client.get(reverse("home")).content.decode()
+    client.post(reverse("logout"))
+    login(client, tree.user("office"))
+    assert reverse("review:home") in client.get(reverse("home")).content.decode()
+
+
+def test_home_opens_the_newest_campaigns_queue_for_the_office(client, tree, open_campaign):
+    login(client, tree.user("office"))
+    response = client.get(reverse("review:home"))
+    assert response.status_code == 302 and response["Location"] == reverse("review:queue", args=[open_campaign.slug])
+
+
+def test_home_offers_staff_the_declaration(client, tree, open_campaign):
+    login(client, tree.user("staff"))
+    response = client.get(reverse("review:home"))
+    assert response.status_code == 200
+    assert reverse("review:declare", args=[open_campaign.slug]) in response.content.decode()
+
+
+def test_home_says_when_there_is_nothing_to_review(client, tree):
+    login(client, tree.user("office"))
+    response = client.get(reverse("review:home"))
+    assert response.status_code == 200 and response.context["declarable"] is None
+
+
+def test_a_superuser_without_membership_sees_reviews_and_exports_nothing(client, tree, open_campaign, submitted):
+    login(client, UserFactory(username="root", is_superuser=True, is_staff=True))
+    slug = open_campaign.slug
+    assert client.get(reverse("review:clue", args=[submitted.pk])).status_code == 404
+    assert client.post(reverse("review:clue_accept", args=[submitted.pk])).status_code == 404
+    assert client.get(reverse("review:queue", args=[slug])).status_code in (403, 404)
+    assert client.get(reverse("ledger:clue_detail", args=[submitted.pk])).status_code == 404
+    assert client.get(reverse("ledger:export", args=[slug])).status_code in (403, 404)
+    preview = client.get(reverse("reports:preview", args=[slug, "attachment1"]), {"unit": tree.unit("county").pk})
+    assert preview.status_code in (403, 404)
+    assert Clue.objects.get(pk=submitted.pk).status == Clue.Status.SUBMITTED
