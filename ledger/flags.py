@@ -30,7 +30,7 @@ def matched_keywords(entity: Entity, keywords: list[str]) -> list[str]:
 def local_county_codes(units: Iterable[Unit]) -> dict[int, str]:
     """The division code of the county (or city) each unit sits in, by unit id: the code of its nearest government
     ancestor with a numeric code, cut to six digits. One query however many units a page shows."""
-    lineages = {unit: [int(part) for part in unit.path.strip("/").split("/")] for unit in units}
+    lineages = {unit: unit.lineage_ids for unit in units}
     ancestor_ids = {pk for lineage in lineages.values() for pk in lineage}
     governments = dict(Unit.objects.filter(pk__in=ancestor_ids, kind=Unit.Kind.GOVERNMENT).values_list("pk", "code"))
     codes = {}

@@ -79,6 +79,11 @@ class Unit(models.Model):
         return self.path.count(PATH_SEPARATOR) - 1
 
     @property
+    def lineage_ids(self) -> list[int]:
+        """The ids of the unit's ancestors, top first, then its own, read from its path: no query."""
+        return [int(part) for part in self.path.split(PATH_SEPARATOR) if part]
+
+    @property
     def jurisdiction(self) -> "Unit":
         """The government a role acts for: an office acts for the government it serves, any other unit for itself."""
         if self.kind == self.Kind.OFFICE and self.parent_id:

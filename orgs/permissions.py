@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import CharField, Exists, ExpressionWrapper, F, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
-from .models import PATH_SEPARATOR, Membership, Unit, UnitUserPermission
+from .models import Membership, Unit, UnitUserPermission
 
 
 class Perm(StrEnum):
@@ -70,11 +70,6 @@ def _grants(user, perm: Perm) -> QuerySet[UnitUserPermission]:
     return _grants_of_perm(perm).filter(user=user)
 
 
-def _lineage_ids(unit: Unit) -> list[int]:
-    """The unit's own id and its ancestors' ids, read from its path: the units whose grants cover it."""
-    return [int(part) for part in unit.path.split(PATH_SEPARATOR) if part]
-
-
 def _is_superuser_managing(user, perm: Perm) -> bool:
     # A Django superuser configures everything, but sees clue data only through memberships like anyone else.
     return perm is Perm.MANAGE and user.is_superuser
@@ -100,13 +95,13 @@ def has(user, perm: Perm, unit: Unit) -> bool:
         return False
     if _is_superuser_managing(user, perm):
         return True
-    return _grants(user, perm).filter(content_object_id__in=_lineage_ids(unit)).exists()
+    return _grants(user, perm).filter(content_object_id__in=unit.lineage_ids).exists()
 
 
 def holders(perm: Perm, units: Iterable[Unit]) -> dict[Unit, set]:
     """For each unit, the active users granted ``perm`` on it or on an ancestor: one query. (A superuser's blanket
     MANAGE is no grant and is not listed.)"""
-    lineages = {unit: _lineage_ids(unit) for unit in units}
+    lineages = {unit: unit.lineage_ids for unit in units}
     granted_on: dict[int, set] = {}
     grants = _grants_of_perm(perm).filter(
         content_object_id__in={pk for lineage in lineages.values() for pk in lineage}, user__is_active=True

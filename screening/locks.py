@@ -46,16 +46,12 @@ def end_of_day(day: date) -> datetime:
     return datetime.combine(day, time.max, tzinfo=local_zone())
 
 
-def ancestor_ids(unit: Unit) -> list[int]:
-    return [int(part) for part in unit.path.split("/") if part]
-
-
 def entry_state(campaign: Campaign, unit: Unit, *, now: datetime | None = None) -> EntryState:
     now = now or timezone.now()
     today = now.astimezone(local_zone()).date()
     if not unit.path.startswith(campaign.scope_unit.path):
         return EntryState(False, _("This unit is not part of the campaign."))
-    lineage = ancestor_ids(unit)
+    lineage = unit.lineage_ids
     if UnitSubmission.objects.filter(
         campaign=campaign, unit_id__in=lineage, status=UnitSubmission.Status.APPROVED
     ).exists():

@@ -12,7 +12,6 @@ from ledger import selectors as ledger_selectors
 from ledger.models import Clue, ClueEvent
 from orgs.models import Unit
 from screening import selectors as screening_selectors
-from screening.locks import ancestor_ids
 
 from ..models import Assessment, Disposal
 from . import reviewable_units
@@ -154,7 +153,7 @@ def transfer_options(clue: Clue) -> TransferOptions:
             kind=Unit.Kind.GOVERNMENT, is_active=True, path__startswith=clue.campaign.scope_unit.path,
             code__in=[division[:length] for length in range(1, len(division) + 1)],
         )
-        .exclude(pk__in=ancestor_ids(unit))
+        .exclude(pk__in=unit.lineage_ids)
         .order_by("path")
     )
     if not candidates.exists():

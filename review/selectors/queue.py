@@ -14,7 +14,7 @@ from ledger import selectors as ledger_selectors
 from ledger.models import Clue
 from orgs.models import Unit
 from screening import selectors as screening_selectors
-from screening.locks import ancestor_ids, today_local
+from screening.locks import today_local
 from screening.models import Campaign
 
 from ..models import Assessment, Disposal
@@ -38,7 +38,7 @@ def campaigns_entered_for(user, unit: Unit) -> QuerySet[Campaign]:
     """Published campaigns in which ``unit`` reports, newest first."""
     return (
         screening_selectors.campaigns_visible_to(user)
-        .filter(status=Campaign.Status.PUBLISHED, scope_unit_id__in=ancestor_ids(unit))
+        .filter(status=Campaign.Status.PUBLISHED, scope_unit_id__in=unit.lineage_ids)
         .order_by("-year", "-created_at", "-pk")
     )
 
