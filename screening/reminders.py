@@ -92,7 +92,7 @@ def _names(phase: Phase) -> dict[str, str]:
     return {
         "campaign": phase.campaign.title,
         "phase": str(phase),
-        "deadline": date_format(phase.deadline, "DATE_FORMAT"),
+        "deadline": date_format(phase.deadline),
     }
 
 

@@ -185,3 +185,40 @@ def test_a_deactivated_account_is_neither_reminded_nor_told_of_overdue_units(cam
     assert received("retired_staff") == received("retired_office") == []
     assert not any(address.startswith("retired") for address in mailed_to())
     assert len(received("staff")) == 2 and len(received("office")) == 1
+
+
+def test_the_reminder_and_the_overdue_notice_say_which_they_are(campaign, send):
+    send(REMINDER_DAY)
+    send(OVERDUE_DAY)
+    reminder, overdue_notice = sorted(received("staff"), key=lambda n: n.pk)
+    assert reminder.title.startswith("截止提醒：") and "3" in reminder.body
+    assert overdue_notice.title.startswith("逾期未报：") and "尽快" in overdue_notice.body
+    [summary] = received("office")
+    assert summary.title.startswith("逾期未报单位：")
+
+
+def test_two_phases_due_on_one_day_each_send_their_reminders(campaign, send):
+    campaign.phases.create(kind="screening", name="补充排查", start=date(2018, 7, 1), end=DEADLINE, deadline=DEADLINE)
+    assert send(REMINDER_DAY) == 4
+    assert {n.title for n in received("staff")} == {f"截止提醒：《{campaign.title}》活动实施阶段",
+                                                    f"截止提醒：《{campaign.title}》补充排查"}
+
+
+def test_a_unit_that_starts_reporting_later_in_the_day_is_still_reminded(campaign, tree, send):
+    send(REMINDER_DAY)
+    member(tree.unit("sibling_township"), Membership.Role.STAFF, username="late_staff")
+    assert send(REMINDER_DAY) == 1
+    assert len(received("late_staff")) == 1 and len(received("staff")) == 1
+
+
+def test_only_staff_of_the_unit_are_reminded_not_its_other_members(campaign, tree, send):
+    member(tree.unit("township"), Membership.Role.LEADER, username="township_leader")
+    send(REMINDER_DAY)
+    assert received("township_leader") == []
+
+
+def test_the_job_reads_each_staff_member_without_a_query_of_its_own(campaign, tree, send, django_assert_max_num_queries):
+    for n in range(3):
+        member(tree.unit("township"), Membership.Role.STAFF, username=f"more_staff{n}")
+    with django_assert_max_num_queries(20):
+        assert send(OVERDUE_DAY) == 4 + 1 + 2  # four staff of 一街道, one of the department, two offices
