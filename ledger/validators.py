@@ -36,19 +36,16 @@ def validate_credit_code_format(code: str) -> None:
     if len(code) != CREDIT_CODE_LENGTH:
         raise ValidationError(
             _("A unified social credit code has 18 characters; this one has %(count)d.") % {"count": len(code)},
-            code="credit_code_length",
         )
     wrong = sorted({char for char in code if char not in CREDIT_CODE_ALPHABET})
     if wrong:
         raise ValidationError(
             _("A unified social credit code cannot contain %(chars)s (I, O, S, V and Z are never used).")
             % {"chars": "、".join(wrong)},
-            code="credit_code_alphabet",
         )
     if not code[2:8].isdigit():
         raise ValidationError(
             _("Characters 3 to 8 of a unified social credit code are the division code and must be digits."),
-            code="credit_code_division",
         )
 
 
@@ -65,53 +62,49 @@ def parse_amount(raw, *, field_label: str) -> Decimal:
     else:
         text = to_half_width(str(raw or "")).strip().replace(",", "").replace("，", "").replace(" ", "")
         if not text:
-            raise ValidationError(_("%(field)s is required.") % {"field": field_label}, code="required")
+            raise ValidationError(_("%(field)s is required.") % {"field": field_label})
         try:
             value = Decimal(text)
         except InvalidOperation:
             raise ValidationError(
                 _("%(field)s must be a number, not “%(value)s”.") % {"field": field_label, "value": raw},
-                code="invalid",
             )
     if not value.is_finite():
-        raise ValidationError(_("%(field)s must be a number.") % {"field": field_label}, code="invalid")
+        raise ValidationError(_("%(field)s must be a number.") % {"field": field_label})
     if value < 0:
-        raise ValidationError(_("%(field)s cannot be negative.") % {"field": field_label}, code="negative")
+        raise ValidationError(_("%(field)s cannot be negative.") % {"field": field_label})
     if value.as_tuple().exponent < -2 and value != value.quantize(Decimal("0.01")):
         raise ValidationError(
             _("%(field)s takes at most two decimals (万元); “%(value)s” has more.") % {"field": field_label, "value": raw},
-            code="decimals",
         )
     if value > MAX_AMOUNT:
-        raise ValidationError(_("%(field)s is too large.") % {"field": field_label}, code="too_large")
+        raise ValidationError(_("%(field)s is too large.") % {"field": field_label})
     return value.quantize(Decimal("0.01"))
 
 
 def parse_count(raw, *, field_label: str) -> int:
     """A head count: a whole number ≥ 0 (全角 digits and thousands separators understood)."""
     if isinstance(raw, bool):
-        raise ValidationError(_("%(field)s must be a whole number.") % {"field": field_label}, code="invalid")
+        raise ValidationError(_("%(field)s must be a whole number.") % {"field": field_label})
     if isinstance(raw, int):
         value = raw
     else:
         text = to_half_width(str(raw or "")).strip().replace(",", "").replace("，", "")
         if not text:
-            raise ValidationError(_("%(field)s is required.") % {"field": field_label}, code="required")
+            raise ValidationError(_("%(field)s is required.") % {"field": field_label})
         try:
             number = Decimal(text)
         except InvalidOperation:
             raise ValidationError(
                 _("%(field)s must be a whole number, not “%(value)s”.") % {"field": field_label, "value": raw},
-                code="invalid",
             )
         if not number.is_finite() or number != number.to_integral_value():
             raise ValidationError(
                 _("%(field)s must be a whole number, not “%(value)s”.") % {"field": field_label, "value": raw},
-                code="invalid",
             )
         value = int(number)
     if value < 0:
-        raise ValidationError(_("%(field)s cannot be negative.") % {"field": field_label}, code="negative")
+        raise ValidationError(_("%(field)s cannot be negative.") % {"field": field_label})
     if value > MAX_COUNT:
-        raise ValidationError(_("%(field)s is too large.") % {"field": field_label}, code="too_large")
+        raise ValidationError(_("%(field)s is too large.") % {"field": field_label})
     return value

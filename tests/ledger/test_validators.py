@@ -93,3 +93,84 @@ def test_counts_are_understood(raw, expected):
 def test_bad_counts_are_refused(raw):
     with pytest.raises(ValidationError):
         parse_count(raw, field_label="涉及人数")
+
+
+def test_each_wrong_form_of_a_code_gets_its_own_message():
+    messages = {}
+    for code in ("91350100M000100Y4", "91350100M0001O0Y43", "9135010AM000100Y43"):
+        with pytest.raises(ValidationError) as refused:
+            validate_credit_code_format(code)
+        messages[code] = refused.value.messages
+    assert messages == {
+        "91350100M000100Y4": ["统一社会信用代码应为 18 位，此处为 17 位。"],
+        "91350100M0001O0Y43": ["统一社会信用代码不能包含 O（代码中不使用 I、O、S、V、Z）。"],
+        "9135010AM000100Y43": ["统一社会信用代码第 3 至 8 位为登记管理机关行政区划码，必须是数字。"],
+    }
+
+
+def test_every_wrong_character_is_named_once_in_order():
+    with pytest.raises(ValidationError) as refused:
+        validate_credit_code_format("9135O1OOM0001S0Y4I")
+    assert "I、O、S" in refused.value.messages[0]
+
+
+def test_the_check_character_is_the_eighteenth():
+    assert credit_code_check_passes("91350100M000100Y43")
+    assert not credit_code_check_passes("91350100M000100Y34")
+    assert credit_code_check_character("91350100M000100Y4") == "3"
+    assert credit_code_check_character("91110000710935732") == "K"
+
+
+def test_a_missing_code_normalises_to_nothing():
+    assert normalise_credit_code(None) == normalise_credit_code("") == ""
+
+
+@pytest.mark.parametrize(("raw", "fragment"), [
+    (True, "数字"),
+    (Decimal("NaN"), "数字"),
+    (Decimal("Infinity"), "数字"),
+    ("999999999999.995", "两位小数"),
+    ("1000000000000", "过大"),
+    (Decimal("-0.01"), "负数"),
+    ("   ", "必填"),
+    (None, "必填"),
+])
+def test_more_bad_amounts(raw, fragment):
+    with pytest.raises(ValidationError) as refused:
+        parse_amount(raw, field_label="涉及金额（万元）")
+    assert fragment in refused.value.messages[0] and "涉及金额（万元）" in refused.value.messages[0]
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("999999999999.99", Decimal("999999999999.99")),
+    ("1 234.5", Decimal("1234.50")),
+    (Decimal("7"), Decimal("7.00")),
+    (2.5, Decimal("2.50")),
+])
+def test_more_amounts_understood(raw, expected):
+    value = parse_amount(raw, field_label="涉及金额（万元）")
+    assert value == expected and str(value) == str(expected)
+
+
+@pytest.mark.parametrize(("raw", "fragment"), [
+    (True, "整数"),
+    (-1, "负数"),
+    (2147483648, "过大"),
+    ("2147483648", "过大"),
+    ("", "必填"),
+    (None, "必填"),
+    ("NaN", "整数"),
+    ("Infinity", "整数"),
+    ("1.5", "整数"),
+    ("许多", "整数"),
+])
+def test_bad_counts_are_refused_with_the_reason(raw, fragment):
+    with pytest.raises(ValidationError) as refused:
+        parse_count(raw, field_label="涉及人数")
+    assert fragment in refused.value.messages[0] and "涉及人数" in refused.value.messages[0]
+
+
+@pytest.mark.parametrize(("raw", "expected"), [(2147483647, 2147483647), ("2,147,483,647", 2147483647), (0, 0),
+                                               ("１，２００", 1200), (" 12 ", 12)])
+def test_counts_at_their_bounds(raw, expected):
+    assert parse_count(raw, field_label="涉及人数") == expected
