@@ -30,10 +30,6 @@ from .models import Clue, ClueEvent, Entity, Evidence, ScreeningRecord
 class StaleEdit(Exception):
     """Someone saved the object after the user opened it: the save is refused and nothing is overwritten."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
 
 @dataclass
 class EntityData:

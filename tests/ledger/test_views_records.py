@@ -150,3 +150,78 @@ def test_a_file_too_large_is_refused_at_the_file_field(client, tree, open_campai
                            {"file": SimpleUploadedFile("大文件.mp4", b"0123")}, follow=True)
     assert not Evidence.objects.exists()
     assert [message.level_tag for message in response.context["messages"]] == ["error"]
+
+
+def record_data(term, name, sector="民间投融资中介机构", **fields) -> RecordData:
+    return RecordData(entity=EntityData(name=name), sector=term(sector), **fields)
+
+
+def test_moving_a_record_onto_an_institution_the_unit_screened_is_refused(tree, open_campaign, term):
+    add_record(tree, open_campaign, term, name="甲投资")
+    other = add_record(tree, open_campaign, term, name="乙投资")
+    with pytest.raises(ValidationError) as refused:
+        services.record_update(actor=tree.user("staff"), record=other, data=record_data(term, "甲投资"),
+                               expected_version=other.version)
+    assert refused.value.messages == ["本单位已在“民间投融资中介机构”中排查过甲投资。"]
+    other.refresh_from_db()
+    assert other.entity.name == "乙投资"
+
+
+def test_a_record_may_move_onto_an_institution_screened_elsewhere_or_in_another_sector(tree, open_campaign, term):
+    services.records_create(actor=tree.user("department_staff"), campaign=open_campaign, unit=tree.unit("department"),
+                            rows=[record_data(term, "甲投资")])
+    add_record(tree, open_campaign, term, name="丙投资")
+    record = add_record(tree, open_campaign, term, name="乙投资")
+    record = services.record_update(actor=tree.user("staff"), record=record, data=record_data(term, "甲投资"),
+                                    expected_version=record.version)
+    assert record.entity.name == "甲投资"
+    record = services.record_update(actor=tree.user("staff"), record=record,
+                                    data=record_data(term, "丙投资", sector="教育机构"), expected_version=record.version)
+    assert (record.entity.name, record.sector.name) == ("丙投资", "教育机构")
+
+
+def test_an_edit_is_recorded_with_who_made_it_and_a_new_entity_too(tree, open_campaign, term):
+    record = add_record(tree, open_campaign, term, name="乙投资")
+    record = services.record_update(actor=tree.user("staff"), record=record, data=record_data(term, "新名称投资"),
+                                    expected_version=record.version)
+    assert record.history.first().history_user == tree.user("staff")
+    assert record.entity.history.first().history_user == tree.user("staff")
+
+
+def test_the_refusals_of_an_edit_say_why(tree, open_campaign, term, clue_data):
+    record = create(tree, open_campaign, clue_data()).record
+    moved = RecordData(entity=EntityData(name="天津某某投资管理有限公司", credit_code="91350100M000100Y43"),
+                       sector=term("众筹平台"), result=ScreeningRecord.Result.PROBLEM)
+    with pytest.raises(ValidationError) as refused:
+        services.record_update(actor=tree.user("staff"), record=record, data=moved, expected_version=record.version)
+    assert refused.value.messages == ["该排查记录已有风险线索，市场主体和所属行业请在线索中修改。"]
+    with pytest.raises(StaleEdit) as stale:
+        services.record_update(actor=tree.user("staff"), record=record, data=moved, expected_version=record.version - 1)
+    assert str(stale.value) == "您打开此排查记录后，已有其他人保存了修改。请刷新页面查看最新内容；您的修改未保存。"
+
+
+def test_evidence_is_refused_for_a_withdrawn_clue_with_the_reason(tree, open_campaign, clue_data):
+    clue = services.clue_withdraw(actor=tree.user("staff"), clue=create(tree, open_campaign, clue_data()), reason="重复")
+    with pytest.raises(ValidationError) as refused:
+        services.evidence_add(actor=tree.user("staff"), clue=clue, uploaded_file=SimpleUploadedFile("a.jpg", b"x"))
+    assert refused.value.messages == ["已撤回的线索不能再上传佐证材料。"]
+
+
+def test_a_file_of_exactly_the_limit_is_taken_and_one_byte_more_refused_at_the_file(tree, open_campaign, clue_data,
+                                                                                      monkeypatch):
+    monkeypatch.setattr(services, "EVIDENCE_MAX_MB", 1)
+    clue = create(tree, open_campaign, clue_data())
+    exactly = SimpleUploadedFile("刚好.pdf", b"0" * 1024 * 1024)
+    assert services.evidence_add(actor=tree.user("staff"), clue=clue, uploaded_file=exactly).name == "刚好.pdf"
+    with pytest.raises(ValidationError) as refused:
+        services.evidence_add(actor=tree.user("staff"), clue=clue,
+                              uploaded_file=SimpleUploadedFile("多一字节.pdf", b"0" * (1024 * 1024 + 1)))
+    assert refused.value.message_dict == {"file": ["单个文件不能超过 1 MB。"]}
+    assert Evidence.objects.count() == 1
+
+
+def test_a_long_file_name_is_kept_to_what_the_list_can_hold(tree, open_campaign, clue_data):
+    clue = create(tree, open_campaign, clue_data())
+    name = "现场照片" * 60 + ".jpg"
+    evidence = services.evidence_add(actor=tree.user("staff"), clue=clue, uploaded_file=SimpleUploadedFile(name, b"x"))
+    assert evidence.name == name[:200] and evidence.uploaded_by == tree.user("staff")
