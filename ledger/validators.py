@@ -13,11 +13,12 @@ CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 CREDIT_CODE_LENGTH = 18
 MAX_AMOUNT = Decimal("999999999999.99")  # DecimalField(14, 2)
+CENT = Decimal("0.01")
 MAX_COUNT = 2147483647  # PositiveIntegerField on PostgreSQL
 
 
 def to_half_width(text: str) -> str:
-    """Full-width digits, letters and punctuation (１２３，ＡＢ) become their ASCII forms."""
+    """Full-width digits, letters and punctuation (１２３，ＡＢ) become their ASCII forms (， becomes ,)."""
     return unicodedata.normalize("NFKC", text)
 
 
@@ -60,7 +61,7 @@ def parse_amount(raw, *, field_label: str) -> Decimal:
     elif isinstance(raw, (int, float)) and not isinstance(raw, bool):  # True is an int, and no amount
         value = Decimal(str(raw))
     else:
-        text = to_half_width(str(raw or "")).strip().replace(",", "").replace("，", "").replace(" ", "")
+        text = to_half_width(str(raw or "")).strip().replace(",", "").replace(" ", "")
         if not text:
             raise ValidationError(_("%(field)s is required.") % {"field": field_label})
         try:
@@ -73,13 +74,13 @@ def parse_amount(raw, *, field_label: str) -> Decimal:
         raise ValidationError(_("%(field)s must be a number.") % {"field": field_label})
     if value < 0:
         raise ValidationError(_("%(field)s cannot be negative.") % {"field": field_label})
-    if value.as_tuple().exponent < -2 and value != value.quantize(Decimal("0.01")):
+    if value > MAX_AMOUNT:
+        raise ValidationError(_("%(field)s is too large.") % {"field": field_label})
+    if value != value.quantize(CENT):
         raise ValidationError(
             _("%(field)s takes at most two decimals (万元); “%(value)s” has more.") % {"field": field_label, "value": raw},
         )
-    if value > MAX_AMOUNT:
-        raise ValidationError(_("%(field)s is too large.") % {"field": field_label})
-    return value.quantize(Decimal("0.01"))
+    return value.quantize(CENT)
 
 
 def parse_count(raw, *, field_label: str) -> int:
@@ -89,7 +90,7 @@ def parse_count(raw, *, field_label: str) -> int:
     if isinstance(raw, int):
         value = raw
     else:
-        text = to_half_width(str(raw or "")).strip().replace(",", "").replace("，", "")
+        text = to_half_width(str(raw or "")).strip().replace(",", "")
         if not text:
             raise ValidationError(_("%(field)s is required.") % {"field": field_label})
         try:
