@@ -5,7 +5,7 @@ and keeps history. The web forms, the Excel import and the management commands a
 hands over many rows at once and gets them saved in a few bulk statements.
 """
 
-from dataclasses import dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 from decimal import Decimal
 
@@ -133,29 +133,41 @@ class TermChecker:
             )
 
 
-def check_record(data: RecordData, terms: TermChecker) -> None:
+def _check_sector_and_behaviours(data: RecordData | ClueData, terms: TermChecker) -> None:
     terms.require(data.sector, Term.Vocabulary.SECTOR, "sector", leaf=True)
     for behaviour in data.behaviours:
         terms.require(behaviour, Term.Vocabulary.BEHAVIOUR, "behaviours", leaf=True)
+
+
+def check_record(data: RecordData, terms: TermChecker) -> None:
+    _check_sector_and_behaviours(data, terms)
     terms.require(data.method, Term.Vocabulary.METHOD, "method")
     terms.require(data.area, Term.Vocabulary.AREA, "area")
 
 
-def check_clue(data: ClueData, terms: TermChecker) -> None:
-    terms.require(data.sector, Term.Vocabulary.SECTOR, "sector", leaf=True)
-    for behaviour in data.behaviours:
-        terms.require(behaviour, Term.Vocabulary.BEHAVIOUR, "behaviours", leaf=True)
+@dataclass(frozen=True)
+class ClueFigures:
+    """A clue's amounts and head count as stored: two-decimal Decimals in 万元 and a whole number."""
+
+    amount_involved: Decimal
+    unpaid_funds: Decimal
+    people_involved: int
+
+
+def check_clue(data: ClueData, terms: TermChecker) -> ClueFigures:
+    _check_sector_and_behaviours(data, terms)
     for problem in data.problems:
         terms.require(problem, Term.Vocabulary.PROBLEM, "problems")
     terms.require(data.fundraising_mode, Term.Vocabulary.MODE, "fundraising_mode")
     terms.require(data.source, Term.Vocabulary.METHOD, "source")
     amount = validators.parse_amount(data.amount_involved, field_label=_("Amount involved (10,000 yuan)"))
     unpaid = validators.parse_amount(data.unpaid_funds or 0, field_label=_("Unpaid funds (10,000 yuan)"))
-    validators.parse_count(data.people_involved, field_label=_("People involved"))
+    people = validators.parse_count(data.people_involved, field_label=_("People involved"))
     if unpaid > amount:
         raise ValidationError({"unpaid_funds": _("Unpaid funds cannot exceed the amount involved.")})
     if data.channel and data.channel not in Clue.Channel.values:
         raise ValidationError({"channel": _("Choose 线上, 线下 or 线上线下相结合.")})
+    return ClueFigures(amount, unpaid, people)
 
 
 # Entities ------------------------------------------------------------------------------------------------------------
@@ -293,10 +305,10 @@ def clues_create(
     is then marked "problem found": problem institutions never outnumber screened ones."""
     _require_entry(actor, campaign, unit)
     terms = TermChecker(campaign)
-    code_warnings = []
+    code_warnings, figures = [], []
     for row in rows:
         _code, check_fails = check_entity(row.entity)
-        check_clue(row, terms)
+        figures.append(check_clue(row, terms))
         code_warnings.append(check_fails)
     entities = _resolve_entities([row.entity for row in rows], actor=actor)
     records = _records_for_clues(actor, campaign, unit, rows, entities)
@@ -304,15 +316,12 @@ def clues_create(
     clues = [
         Clue(
             campaign=campaign, unit=unit, record=record, entity=entity, sector=row.sector,
-            fundraising_mode=row.fundraising_mode, channel=row.channel,
-            amount_involved=validators.parse_amount(row.amount_involved, field_label=""),
-            people_involved=int(row.people_involved),
-            unpaid_funds=validators.parse_amount(row.unpaid_funds or 0, field_label=""),
+            fundraising_mode=row.fundraising_mode, channel=row.channel, **asdict(figure),
             cross_province=row.cross_province, source=row.source, description=row.description.strip(),
             code_check_confirmed=warning, created_by=actor,
             status=Clue.Status.SUBMITTED if submit else Clue.Status.DRAFT, submitted_at=now if submit else None,
         )
-        for row, entity, record, warning in zip(rows, entities, records, code_warnings)
+        for row, entity, record, warning, figure in zip(rows, entities, records, code_warnings, figures)
     ]
     bulk_create_with_history(clues, Clue, actor=actor)
     bulk_link(Clue.behaviours.through, ((clue.pk, term.pk) for clue, row in zip(clues, rows) for term in row.behaviours))
@@ -379,7 +388,7 @@ def clue_update(*, actor, clue: Clue, data: ClueData, expected_version: int) -> 
     if current.status not in Clue.EDITABLE:
         raise ValidationError(_("Only a draft or a returned clue can be changed."))
     code_fails = check_entity(data.entity)[1]
-    check_clue(data, TermChecker(current.campaign))
+    figures = check_clue(data, TermChecker(current.campaign))
     entity = _resolve_entities([data.entity], actor=actor)[0]
     record = current.record
     if (record.entity_id, record.sector_id) != (entity.pk, data.sector.pk):
@@ -397,9 +406,8 @@ def clue_update(*, actor, clue: Clue, data: ClueData, expected_version: int) -> 
     record.behaviours.add(*data.behaviours)
     current.entity, current.sector = entity, data.sector
     current.fundraising_mode, current.channel = data.fundraising_mode, data.channel
-    current.amount_involved = validators.parse_amount(data.amount_involved, field_label="")
-    current.unpaid_funds = validators.parse_amount(data.unpaid_funds or 0, field_label="")
-    current.people_involved = int(data.people_involved)
+    for name, value in asdict(figures).items():
+        setattr(current, name, value)
     current.cross_province, current.source = data.cross_province, data.source
     current.description, current.code_check_confirmed = data.description.strip(), code_fails
     current.version += 1
