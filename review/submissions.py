@@ -18,9 +18,10 @@ from django.utils.translation import gettext_lazy
 
 from ledger.models import Clue, ScreeningRecord
 from orgs import permissions
-from orgs.models import LeadingGroup, Membership, Unit
+from orgs.models import LeadingGroup, Unit
 from orgs.permissions import Perm
 from screening import locks
+from screening import selectors as screening_selectors
 from screening.models import Campaign, Phase, UnitSubmission
 
 Status = UnitSubmission.Status
@@ -49,6 +50,10 @@ def submission_declare(*, actor, campaign: Campaign, unit: Unit) -> UnitSubmissi
     declaration is a zero report."""
     permissions.require(actor, Perm.ENTER, unit)
     locks.require_entry_open(campaign, unit)
+    if not screening_selectors.reporting_units(campaign).filter(pk=unit.pk).exists():
+        # Nobody would ever see the declaration in an approval grid.
+        raise ValidationError(_("%(unit)s is not among the units expected to report in this campaign; its data is "
+                                "handed in with the unit above it.") % {"unit": unit.name})
     clues = Clue.objects.filter(campaign=campaign, unit__path__startswith=unit.path)
     pending = clues.filter(status__in=Clue.EDITABLE).count()
     if pending:
@@ -70,8 +75,8 @@ def _overseen(campaign: Campaign, unit: Unit) -> list[Unit]:
         return []
     beneath = Unit.objects.filter(path__startswith=unit.path, is_active=True).exclude(pk=unit.pk)
     groups = set(LeadingGroup.objects.filter(government__in=beneath).values_list("government_id", flat=True))
-    staffed = Membership.objects.filter(role=Membership.Role.STAFF, user__is_active=True).values("unit")
-    candidates = beneath.filter(Q(pk__in=staffed) | Q(pk__in=groups)).exclude(kind=Unit.Kind.OFFICE).order_by("path")
+    expected = screening_selectors.reporting_units(campaign).values("pk")
+    candidates = beneath.filter(Q(pk__in=expected) | Q(pk__in=groups)).exclude(kind=Unit.Kind.OFFICE).order_by("path")
     overseen = []
     for candidate in candidates:
         ancestors = [int(pk) for pk in candidate.path.strip("/").split("/")[:-1]]
@@ -149,6 +154,7 @@ class GridRow:
     records: int
     clues: int
     on_time: bool | None  # None until handed in
+    has_account: bool  # whether an active user may enter data for the unit
 
     @property
     def state_label(self) -> str:
@@ -157,8 +163,10 @@ class GridRow:
 
 def approval_grid(campaign: Campaign, unit: Unit) -> list[GridRow]:
     """Every unit ``unit`` oversees with its state: not started, in progress, submitted, approved or returned, the
-    amount of data it holds, and whether it handed in on time. A constant number of queries."""
+    amount of data it holds, whether it handed in on time and whether anybody can enter for it. A constant number of
+    queries."""
     overseen = _overseen(campaign, unit)
+    enterers = permissions.holders(Perm.ENTER, overseen)
     submissions = {
         s.unit_id: s for s in UnitSubmission.objects.filter(campaign=campaign, unit__in=overseen)
     }
@@ -176,7 +184,8 @@ def approval_grid(campaign: Campaign, unit: Unit) -> list[GridRow]:
             state = NOT_STARTED
         handed_in = submission.submitted_at if submission else None
         on_time = None if handed_in is None or due is None else handed_in <= due
-        rows.append(GridRow(member, state, submission, records.get(member.pk, 0), clues.get(member.pk, 0), on_time))
+        rows.append(GridRow(member, state, submission, records.get(member.pk, 0), clues.get(member.pk, 0), on_time,
+                            has_account=bool(enterers[member])))
     return rows
 
 

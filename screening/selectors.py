@@ -7,7 +7,7 @@ from django.db.models import CharField, Exists, ExpressionWrapper, F, OuterRef, 
 from django.shortcuts import get_object_or_404
 
 from orgs import permissions
-from orgs.models import Membership, Unit
+from orgs.models import LeadingGroup, Unit
 from orgs.permissions import Perm
 
 from .locks import today_local
@@ -112,9 +112,50 @@ def open_lock_exceptions_visible_to(user, campaign: Campaign) -> QuerySet[LockEx
 
 
 def reporting_units(campaign: Campaign) -> QuerySet[Unit]:
-    """The units that report in a campaign: the active units of its scope where an active user enters data."""
-    staffed = Membership.objects.filter(unit=OuterRef("pk"), role=Membership.Role.STAFF, user__is_active=True)
-    return Unit.objects.filter(Exists(staffed), path__startswith=campaign.scope_unit.path, is_active=True)
+    """The units that must report in a campaign: its list of expected units, as far as they are active and inside its
+    scope, whether or not anybody holds an account for them."""
+    return Unit.objects.filter(
+        expected_in__campaign=campaign, path__startswith=campaign.scope_unit.path, is_active=True
+    )
+
+
+def default_reporting_units(campaign: Campaign) -> QuerySet[Unit]:
+    """Who reports unless the admin says otherwise: every active township or street of the scope, and every active
+    department that is a member of the leading group of a government in the scope (a city campaign reaches the
+    counties' departments as well as the city's)."""
+    scope = campaign.scope_unit.path
+    group_member = LeadingGroup.members.through.objects.filter(
+        unit=OuterRef("pk"), leadinggroup__government__path__startswith=scope
+    )
+    townships = Q(level=Unit.Level.TOWNSHIP, kind=Unit.Kind.GOVERNMENT)
+    departments = Q(Exists(group_member), kind=Unit.Kind.DEPARTMENT)
+    return Unit.objects.filter(townships | departments, path__startswith=scope, is_active=True)
+
+
+def expected_unit_candidates(campaign: Campaign) -> QuerySet[Unit]:
+    """The units the admin may add to the list: active units of the scope not on it yet. An office reports through
+    the government it serves, so it is not offered."""
+    return (
+        Unit.objects.filter(path__startswith=campaign.scope_unit.path, is_active=True)
+        .exclude(kind=Unit.Kind.OFFICE)
+        .exclude(expected_in__campaign=campaign)
+        .order_by("path")
+    )
+
+
+@dataclass(frozen=True)
+class ExpectedLine:
+    unit: Unit
+    indent: int  # levels below the units right under the scope
+    has_account: bool  # whether an active user may enter data for the unit
+
+
+def expected_lines(campaign: Campaign) -> list[ExpectedLine]:
+    """The campaign's list in tree order, with whether anybody can enter for each unit: two queries."""
+    units = list(reporting_units(campaign).order_by("path"))
+    enterers = permissions.holders(Perm.ENTER, units)
+    top = campaign.scope_unit.depth + 1
+    return [ExpectedLine(unit, max(unit.depth - top, 0), bool(enterers[unit])) for unit in units]
 
 
 def units_yet_to_submit(campaign: Campaign) -> QuerySet[Unit]:

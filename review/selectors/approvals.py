@@ -26,6 +26,7 @@ class ApprovalLine:
     may_approve: bool
     may_return: bool
     may_unapprove: bool
+    nobody_enters: bool  # the unit must declare its data, and no account can
 
 
 def approval_lines(campaign: Campaign, jurisdiction: Unit) -> list[ApprovalLine]:
@@ -45,6 +46,7 @@ def approval_lines(campaign: Campaign, jurisdiction: Unit) -> list[ApprovalLine]
             may_approve=row.state == Status.SUBMITTED or hands_in_by_approval,
             may_return=row.state == Status.SUBMITTED,
             may_unapprove=row.state == Status.APPROVED,
+            nobody_enters=not row.has_account and row.unit.pk not in with_group,
         ))
     return lines
 
@@ -74,6 +76,7 @@ class Declaration:
     submission: UnitSubmission | None
     records: int
     clues: dict[str, int]  # status → count
+    is_expected: bool  # whether the unit is on the campaign's list of units expected to report
 
     @property
     def state_label(self) -> str:
@@ -100,4 +103,5 @@ def declaration(campaign: Campaign, unit: Unit) -> Declaration:
         submission=UnitSubmission.objects.filter(campaign=campaign, unit=unit).select_related("decided_by").first(),
         records=ScreeningRecord.objects.filter(beneath).count(),
         clues={row["status"]: row["n"] for row in clues},
+        is_expected=screening_selectors.reporting_units(campaign).filter(pk=unit.pk).exists(),
     )
