@@ -95,6 +95,17 @@ def submission_approve(*, actor, campaign: Campaign, unit: Unit) -> UnitSubmissi
         submission.status = Status.SUBMITTED
     if submission.status != Status.SUBMITTED:
         raise ValidationError(_("Only handed-in data can be approved."))
+    # Approval locks the unit and everything beneath it: a clue still in the staff's hands could never be corrected.
+    pending = (
+        Clue.objects.filter(campaign=campaign, unit__path__startswith=unit.path, status__in=Clue.EDITABLE)
+        .order_by("entity__name").values_list("entity__name", flat=True).distinct()
+    )
+    if pending:
+        raise ValidationError(
+            _("%(unit)s cannot be approved while these clues are returned or in draft, since approval would lock "
+              "them: %(entities)s. They must be submitted again or withdrawn first.")
+            % {"unit": unit.name, "entities": "、".join(pending)}
+        )
     approved = set(
         UnitSubmission.objects.filter(campaign=campaign, status=Status.APPROVED).values_list("unit_id", flat=True)
     )
@@ -155,6 +166,7 @@ class GridRow:
     clues: int
     on_time: bool | None  # None until handed in
     has_account: bool  # whether an active user may enter data for the unit
+    pending: int  # clues returned or in draft, which hold approval back
 
     @property
     def state_label(self) -> str:
@@ -163,8 +175,8 @@ class GridRow:
 
 def approval_grid(campaign: Campaign, unit: Unit) -> list[GridRow]:
     """Every unit ``unit`` oversees with its state: not started, in progress, submitted, approved or returned, the
-    amount of data it holds, whether it handed in on time and whether anybody can enter for it. A constant number of
-    queries."""
+    amount of data it holds, the clues that hold its approval back, whether it handed in on time and whether anybody
+    can enter for it. A constant number of queries."""
     overseen = _overseen(campaign, unit)
     enterers = permissions.holders(Perm.ENTER, overseen)
     submissions = {
@@ -172,6 +184,7 @@ def approval_grid(campaign: Campaign, unit: Unit) -> list[GridRow]:
     }
     records = _counts(ScreeningRecord.objects.filter(campaign=campaign), overseen)
     clues = _counts(Clue.objects.filter(campaign=campaign).exclude(status=Clue.Status.WITHDRAWN), overseen)
+    pending = _counts(Clue.objects.filter(campaign=campaign, status__in=Clue.EDITABLE), overseen)
     due = _due(campaign)
     rows = []
     for member in overseen:
@@ -185,7 +198,7 @@ def approval_grid(campaign: Campaign, unit: Unit) -> list[GridRow]:
         handed_in = submission.submitted_at if submission else None
         on_time = None if handed_in is None or due is None else handed_in <= due
         rows.append(GridRow(member, state, submission, records.get(member.pk, 0), clues.get(member.pk, 0), on_time,
-                            has_account=bool(enterers[member])))
+                            has_account=bool(enterers[member]), pending=pending.get(member.pk, 0)))
     return rows
 
 
