@@ -107,6 +107,11 @@ def units_reviewable_in(user, campaign: Campaign) -> QuerySet[Unit]:
     return permissions.units(user, Perm.REVIEW).filter(path__startswith=campaign.scope_unit.path).order_by("path")
 
 
+def units_followed_in(user, campaign: Campaign) -> QuerySet[Unit]:
+    """The units of the campaign whose progress ``user`` follows (orgs.permissions.FOLLOW_PROGRESS)."""
+    return permissions.units_followed(user).filter(path__startswith=campaign.scope_unit.path)
+
+
 def open_lock_exceptions_visible_to(user, campaign: Campaign) -> QuerySet[LockException]:
     return open_lock_exceptions(campaign).filter(unit__in=permissions.units(user, Perm.VIEW))
 

@@ -86,6 +86,7 @@ def _render_detail(request, campaign: Campaign, grant_form: LockExceptionForm):
             "own_sectors": selectors.sectors_of(campaign, unit) if unit and unit.kind == Unit.Kind.DEPARTMENT else None,
             "may_manage": permissions.has(user, Perm.MANAGE, campaign.scope_unit),
             "may_review": may_review,
+            "follows": selectors.units_followed_in(user, campaign).exists(),
             "lock_exceptions": selectors.open_lock_exceptions_visible_to(user, campaign) if may_review else (),
             "grant_form": grant_form,
         },

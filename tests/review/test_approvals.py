@@ -1,11 +1,13 @@
 from datetime import timedelta
 
+import pytest
 from django.urls import reverse
 
 from review import services as review_services
 from review import submissions
 from screening import locks
 from screening.models import UnitSubmission
+from tests.factories import UnitFactory, expect, member
 from tests.orgs.test_pages import login
 
 
@@ -147,3 +149,17 @@ def test_the_grid_says_before_approving_that_returned_clues_hold_it_back(client,
 def row_html(page: str, unit) -> str:
     row = page[page.index(f'id="unit-{unit.pk}"'):]
     return row[:row.index("</tr>")]
+
+
+@pytest.mark.parametrize("role", ["office", "leader"])
+def test_the_grid_page_reads_as_many_queries_for_forty_units_as_for_two(client, tree, open_campaign, county_group,
+                                                                        role, django_assert_max_num_queries):
+    for n in range(38):
+        unit = UnitFactory(name=f"新街道{n}", parent=tree.unit("county"))
+        expect(open_campaign, unit)
+        if n % 2:  # half of them hand in; the others have no account
+            submissions.submission_declare(actor=member(unit, "staff"), campaign=open_campaign, unit=unit)
+    login(client, tree.user(role))
+    with django_assert_max_num_queries(20):
+        response = client.get(approvals(open_campaign))
+    assert len(response.context["lines"]) == 40
