@@ -16,14 +16,18 @@ from .models import Campaign, LockException, Phase, Responsibility, Term, UnitSu
 
 
 def campaigns_visible_to(user) -> QuerySet[Campaign]:
-    """Published and archived campaigns that cover a unit the user may see, or lie beneath one; drafts only for those
-    who configure them."""
+    """Published and archived campaigns that cover a unit the user may see or configure (a county admin reads the
+    city's campaign, which only the city's admin changes), or lie beneath one; drafts only for those who configure
+    them."""
     visible = permissions.units(user, Perm.VIEW)
     managed = permissions.units(user, Perm.MANAGE)
     covers_visible = Exists(visible.filter(path__startswith=OuterRef("scope_unit__path")))
+    covers_managed = Exists(managed.filter(path__startswith=OuterRef("scope_unit__path")))
     inside_visible = Q(scope_unit__in=visible)
     managed_scope = Q(scope_unit__in=managed)
-    shown = Q(status__in=[Campaign.Status.PUBLISHED, Campaign.Status.ARCHIVED]) & (covers_visible | inside_visible)
+    shown = Q(status__in=[Campaign.Status.PUBLISHED, Campaign.Status.ARCHIVED]) & (
+        covers_visible | covers_managed | inside_visible
+    )
     return Campaign.objects.filter(shown | managed_scope).select_related("scope_unit", "issuing_unit")
 
 

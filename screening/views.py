@@ -75,6 +75,7 @@ def _render_detail(request, campaign: Campaign, grant_form: LockExceptionForm):
     enters = membership and membership.role == Membership.Role.STAFF
     unit = membership.unit if enters and membership.unit.path.startswith(campaign.scope_unit.path) else None
     may_review = selectors.units_reviewable_in(user, campaign).exists()
+    may_manage = permissions.has(user, Perm.MANAGE, campaign.scope_unit)
     return render(
         request,
         "screening/campaign_detail.html",
@@ -84,7 +85,9 @@ def _render_detail(request, campaign: Campaign, grant_form: LockExceptionForm):
             "unit": unit,
             "entry": locks.entry_state(campaign, unit) if unit else None,
             "own_sectors": selectors.sectors_of(campaign, unit) if unit and unit.kind == Unit.Kind.DEPARTMENT else None,
-            "may_manage": permissions.has(user, Perm.MANAGE, campaign.scope_unit),
+            "may_manage": may_manage,
+            # An admin of a unit inside the scope reads the campaign; its own admin changes it.
+            "managed_elsewhere": not may_manage and permissions.has_anywhere(user, Perm.MANAGE),
             "may_review": may_review,
             "follows": selectors.units_followed_in(user, campaign).exists(),
             "lock_exceptions": selectors.open_lock_exceptions_visible_to(user, campaign) if may_review else (),
