@@ -24,6 +24,8 @@ from screening import locks
 from screening import selectors as screening_selectors
 from screening.models import Campaign, Phase, UnitSubmission
 
+from . import notices
+
 Status = UnitSubmission.Status
 
 
@@ -117,7 +119,9 @@ def submission_approve(*, actor, campaign: Campaign, unit: Unit) -> UnitSubmissi
         )
     submission.status, submission.decided_at, submission.decided_by = Status.APPROVED, timezone.now(), actor
     submission.note = ""
-    return _save(submission, actor, "status", "decided_at", "decided_by", "note")
+    _save(submission, actor, "status", "decided_at", "decided_by", "note")
+    notices.submission_approved(campaign, unit)
+    return submission
 
 
 @transaction.atomic
@@ -130,7 +134,9 @@ def submission_return(*, actor, campaign: Campaign, unit: Unit, reason: str) -> 
         raise ValidationError(_("Only handed-in data can be sent back."))
     submission.status, submission.decided_at, submission.decided_by = Status.RETURNED, timezone.now(), actor
     submission.note = reason.strip()
-    return _save(submission, actor, "status", "decided_at", "decided_by", "note")
+    _save(submission, actor, "status", "decided_at", "decided_by", "note")
+    notices.submission_returned(campaign, unit, submission.note)
+    return submission
 
 
 @transaction.atomic
