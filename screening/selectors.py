@@ -131,22 +131,26 @@ def reporting_units(campaign: Campaign) -> QuerySet[Unit]:
 def default_reporting_units(campaign: Campaign) -> QuerySet[Unit]:
     """Who reports unless the admin says otherwise: every active township or street of the scope, and every active
     department that is a member of the leading group of a government in the scope (a city campaign reaches the
-    counties' departments as well as the city's)."""
+    counties' departments as well as the city's); never a government with a leading group of its own, which its
+    office's approval hands in."""
     scope = campaign.scope_unit.path
     group_member = LeadingGroup.members.through.objects.filter(
         unit=OuterRef("pk"), leadinggroup__government__path__startswith=scope
     )
     townships = Q(level=Unit.Level.TOWNSHIP, kind=Unit.Kind.GOVERNMENT)
     departments = Q(Exists(group_member), kind=Unit.Kind.DEPARTMENT)
-    return Unit.objects.filter(townships | departments, path__startswith=scope, is_active=True)
+    return Unit.objects.filter(townships | departments, path__startswith=scope, is_active=True).exclude(
+        leading_group__isnull=False
+    )
 
 
 def expected_unit_candidates(campaign: Campaign) -> QuerySet[Unit]:
-    """The units the admin may add to the list: active units of the scope not on it yet. An office reports through
-    the government it serves, so it is not offered."""
+    """The units the admin may add to the list: active units of the scope not on it yet. Offices and governments
+    with a leading group are not offered: they never declare (see screening.services.expected_units_add)."""
     return (
         Unit.objects.filter(path__startswith=campaign.scope_unit.path, is_active=True)
         .exclude(kind=Unit.Kind.OFFICE)
+        .exclude(leading_group__isnull=False)
         .exclude(expected_in__campaign=campaign)
         .order_by("path")
     )

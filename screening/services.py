@@ -194,6 +194,13 @@ def expected_units_add(*, actor, campaign: Campaign, units: list[Unit]) -> list[
         raise ValidationError(
             _("An office reports through the government it serves: %(units)s.") % {"units": "、".join(offices)}
         )
+    # Its office's approval hands it in, and it is in the grid above it whatever the list says.
+    with_group = [unit.name for unit in Unit.objects.filter(pk__in=[u.pk for u in units], leading_group__isnull=False)]
+    if with_group:
+        raise ValidationError(
+            _("A government with a leading group is handed in by the approval of the office above: %(units)s.")
+            % {"units": "、".join(with_group)}
+        )
     # Two admins adding at once queue here; the unique constraint is the last word.
     Campaign.objects.select_for_update().only("pk").get(pk=campaign.pk)
     listed = set(campaign.expected_units.values_list("unit_id", flat=True))

@@ -24,7 +24,7 @@ def fill_default_lists(apps, schema_editor):
         units = Unit.objects.filter(
             Q(level="township", kind="government") | Q(Exists(member), kind="department"),
             path__startswith=scope, is_active=True,
-        )
+        ).exclude(leading_group__isnull=False)
         created = ExpectedUnit.objects.bulk_create(ExpectedUnit(campaign=campaign, unit=unit) for unit in units)
         HistoricalExpectedUnit.objects.bulk_create(
             HistoricalExpectedUnit(id=row.pk, campaign_id=campaign.pk, unit_id=row.unit_id, history_date=now,

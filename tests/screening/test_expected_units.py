@@ -132,6 +132,19 @@ def test_choosing_nothing_or_a_unit_outside_the_scope_changes_nothing(client, tr
         services.expected_units_add(actor=None, campaign=open_campaign, units=[tree.unit("other_township")])
 
 
+def test_a_government_with_a_leading_group_is_never_on_the_list(client, tree, county_group):
+    """Its office's approval hands it in; listed, it would only be reminded and counted overdue for nothing."""
+    LeadingGroup.objects.create(government=tree.unit("sibling_township"))
+    campaign = new_campaign(tree, actor=tree.user("admin"))
+    assert names(selectors.reporting_units(campaign)) == ["一街道", "甲县市场监管局"]
+    login(client, tree.user("admin"))
+    offered = client.get(page(campaign)).context["add_form"].fields["units"].queryset
+    assert tree.unit("county") not in offered and tree.unit("sibling_township") not in offered
+    with pytest.raises(ValidationError) as refused:
+        services.expected_units_add(actor=None, campaign=campaign, units=[tree.unit("village"), tree.unit("county")])
+    assert "甲县" in str(refused.value) and not campaign.expected_units.filter(unit=tree.unit("village")).exists()
+
+
 def test_a_unit_is_on_a_list_once(tree, open_campaign):
     from django.db import IntegrityError, transaction
 
