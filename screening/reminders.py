@@ -121,7 +121,7 @@ def _unit_text(phase: Phase, kind: str, unit: Unit, on: date) -> tuple[str, str]
 
 
 def _office_text(phase: Phase, units: list[Unit], untold: set[int]) -> tuple[str, str]:
-    """``untold``: the units nobody was told of it, having no account; the office has to reach them itself."""
+    """``untold``: the units where nobody could be told, having no account; the office has to reach them itself."""
     names = {**_names(phase), "count": len(units)}
     heading = _(
         "“%(campaign)s” %(phase)s closed at the end of %(deadline)s. Units that have not submitted (%(count)d):"

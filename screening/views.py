@@ -86,7 +86,7 @@ def _render_detail(request, campaign: Campaign, grant_form: LockExceptionForm):
             "entry": locks.entry_state(campaign, unit) if unit else None,
             "own_sectors": selectors.sectors_of(campaign, unit) if unit and unit.kind == Unit.Kind.DEPARTMENT else None,
             "may_manage": may_manage,
-            # An admin of a unit inside the scope reads the campaign; its own admin changes it.
+            # An admin who does not manage the scope (a county admin on the city's campaign) only reads it.
             "managed_elsewhere": not may_manage and permissions.has_anywhere(user, Perm.MANAGE),
             "may_review": may_review,
             "follows": selectors.units_followed_in(user, campaign).exists(),
