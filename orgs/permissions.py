@@ -62,12 +62,19 @@ def grants_for(memberships: Iterable[Membership]) -> dict[Perm, set[Unit]]:
     return grants
 
 
-def _grants_of_perm(perm: Perm) -> QuerySet[UnitUserPermission]:
-    return UnitUserPermission.objects.filter(permission__codename=perm.value, permission__content_type__app_label="orgs")
+# Who follows how the units beneath a government are getting on (the approval grid, the overdue lists): the office,
+# which decides on them, and the leaders, who read the jurisdiction's figures and change nothing. Staff do not.
+FOLLOW_PROGRESS = frozenset({Perm.REVIEW, Perm.EXPORT})
 
 
-def _grants(user, perm: Perm) -> QuerySet[UnitUserPermission]:
-    return _grants_of_perm(perm).filter(user=user)
+def _grants_of_perm(*perms: Perm) -> QuerySet[UnitUserPermission]:
+    return UnitUserPermission.objects.filter(
+        permission__codename__in=[perm.value for perm in perms], permission__content_type__app_label="orgs"
+    )
+
+
+def _grants(user, *perms: Perm) -> QuerySet[UnitUserPermission]:
+    return _grants_of_perm(*perms).filter(user=user)
 
 
 def _is_superuser_managing(user, perm: Perm) -> bool:
@@ -81,8 +88,12 @@ def units(user, perm: Perm) -> QuerySet[Unit]:
         return Unit.objects.none()
     if _is_superuser_managing(user, perm):
         return Unit.objects.all()
+    return _covered(user, perm)
+
+
+def _covered(user, *perms: Perm) -> QuerySet[Unit]:
     covering_grant = (
-        _grants(user, perm)
+        _grants(user, *perms)
         .alias(covered_path=ExpressionWrapper(OuterRef("path"), output_field=CharField()))
         .filter(covered_path__startswith=F("content_object__path"))
     )
@@ -96,6 +107,20 @@ def has(user, perm: Perm, unit: Unit) -> bool:
     if _is_superuser_managing(user, perm):
         return True
     return _grants(user, perm).filter(content_object_id__in=unit.lineage_ids).exists()
+
+
+def follows_progress(user, unit: Unit) -> bool:
+    """Whether ``user`` may follow how the units beneath ``unit`` are getting on (FOLLOW_PROGRESS): one query."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return _grants(user, *FOLLOW_PROGRESS).filter(content_object_id__in=unit.lineage_ids).exists()
+
+
+def units_followed(user) -> QuerySet[Unit]:
+    """Every unit whose progress ``user`` follows: one query when evaluated."""
+    if not (user and user.is_authenticated and user.is_active):
+        return Unit.objects.none()
+    return _covered(user, *FOLLOW_PROGRESS)
 
 
 def holders(perm: Perm, units: Iterable[Unit]) -> dict[Unit, set]:
@@ -120,6 +145,11 @@ def has_anywhere(user, perm: Perm) -> bool:
 def require(user, perm: Perm, unit: Unit) -> None:
     if not has(user, perm, unit):
         raise PermissionDenied(_("You do not have permission for %(unit)s.") % {"unit": unit.name})
+
+
+def require_follows_progress(user, unit: Unit) -> None:
+    if not follows_progress(user, unit):
+        raise PermissionDenied(_("You do not follow the work of %(unit)s.") % {"unit": unit.name})
 
 
 def require_anywhere(user, perm: Perm) -> None:

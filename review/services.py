@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 
 from ledger.models import Clue, ClueEvent, ScreeningRecord
 from orgs import permissions
-from orgs import services as org_services
 from orgs.models import Unit
 from orgs.permissions import Perm
 from screening.locks import today_local
 from screening.models import Term
 
+from . import notices
 from .models import Assessment, CountyReturn, Disposal, ProgressNote, ProvinceNotice
 
 HIGH_SUM = 14
@@ -55,6 +55,7 @@ def clue_accept(*, actor, clue: Clue) -> Clue:
     clue._history_user = actor
     clue.save(update_fields=["status", "version", "updated_at"])
     _event(clue, ClueEvent.Kind.ACCEPTED, actor)
+    notices.clue_accepted(clue)
     return clue
 
 
@@ -82,6 +83,7 @@ def clue_return(*, actor, clue: Clue, reason: str) -> Clue:
     clue._history_user = actor
     clue.save(update_fields=["status", "return_reason", "version", "updated_at"])
     _event(clue, ClueEvent.Kind.RETURNED, actor, reason.strip())
+    notices.clue_returned(clue, reason.strip())
     return clue
 
 
@@ -248,7 +250,7 @@ def progress_add(*, actor, clue: Clue, on: date, text: str) -> ProgressNote:
 @transaction.atomic
 def clue_transfer(*, actor, clue: Clue, to_unit: Unit, reason: str) -> Clue:
     """Hand a clue to the government where its entity is registered. The receiving unit gets a screening record of the
-    entity, so its problem institutions never outnumber its screened ones; both offices are notified."""
+    entity, so its problem institutions never outnumber its screened ones; both units and their offices are told."""
     _require_review(actor, clue.unit)
     clue = _locked(clue)
     division = clue.entity.registered_division
@@ -277,14 +279,7 @@ def clue_transfer(*, actor, clue: Clue, to_unit: Unit, reason: str) -> Clue:
     clue._history_user = actor
     clue.save(update_fields=["unit", "record", "version", "updated_at"])
     _event(clue, ClueEvent.Kind.TRANSFERRED, actor, reason.strip(), from_unit=from_unit.name, to_unit=to_unit.name)
-    offices = permissions.holders(Perm.REVIEW, [from_unit, to_unit])
-    org_services.notify(
-        users=offices[from_unit] | offices[to_unit],
-        title=_("Clue transferred: %(entity)s") % {"entity": clue.entity.name},
-        body=_("%(from)s handed the clue on %(entity)s to %(to)s. %(reason)s")
-        % {"from": from_unit.name, "entity": clue.entity.name, "to": to_unit.name, "reason": reason.strip()},
-        link=clue.get_absolute_url(),
-    )
+    notices.clue_transferred(clue, from_unit, reason.strip())
     return clue
 
 

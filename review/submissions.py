@@ -18,10 +18,13 @@ from django.utils.translation import gettext_lazy
 
 from ledger.models import Clue, ScreeningRecord
 from orgs import permissions
-from orgs.models import LeadingGroup, Membership, Unit
+from orgs.models import LeadingGroup, Unit
 from orgs.permissions import Perm
 from screening import locks
+from screening import selectors as screening_selectors
 from screening.models import Campaign, Phase, UnitSubmission
+
+from . import notices
 
 Status = UnitSubmission.Status
 
@@ -49,6 +52,10 @@ def submission_declare(*, actor, campaign: Campaign, unit: Unit) -> UnitSubmissi
     declaration is a zero report."""
     permissions.require(actor, Perm.ENTER, unit)
     locks.require_entry_open(campaign, unit)
+    if not screening_selectors.reporting_units(campaign).filter(pk=unit.pk).exists():
+        # Nobody would ever see the declaration in an approval grid.
+        raise ValidationError(_("%(unit)s is not among the units expected to report in this campaign; its data is "
+                                "handed in with the unit above it.") % {"unit": unit.name})
     clues = Clue.objects.filter(campaign=campaign, unit__path__startswith=unit.path)
     pending = clues.filter(status__in=Clue.EDITABLE).count()
     if pending:
@@ -70,8 +77,8 @@ def _overseen(campaign: Campaign, unit: Unit) -> list[Unit]:
         return []
     beneath = Unit.objects.filter(path__startswith=unit.path, is_active=True).exclude(pk=unit.pk)
     groups = set(LeadingGroup.objects.filter(government__in=beneath).values_list("government_id", flat=True))
-    staffed = Membership.objects.filter(role=Membership.Role.STAFF, user__is_active=True).values("unit")
-    candidates = beneath.filter(Q(pk__in=staffed) | Q(pk__in=groups)).exclude(kind=Unit.Kind.OFFICE).order_by("path")
+    expected = screening_selectors.reporting_units(campaign).values("pk")
+    candidates = beneath.filter(Q(pk__in=expected) | Q(pk__in=groups)).exclude(kind=Unit.Kind.OFFICE).order_by("path")
     overseen = []
     for candidate in candidates:
         ancestors = [int(pk) for pk in candidate.path.strip("/").split("/")[:-1]]
@@ -90,6 +97,17 @@ def submission_approve(*, actor, campaign: Campaign, unit: Unit) -> UnitSubmissi
         submission.status = Status.SUBMITTED
     if submission.status != Status.SUBMITTED:
         raise ValidationError(_("Only handed-in data can be approved."))
+    # Approval locks the unit and everything beneath it: a clue still in the staff's hands could never be corrected.
+    pending = (
+        Clue.objects.filter(campaign=campaign, unit__path__startswith=unit.path, status__in=Clue.EDITABLE)
+        .order_by("entity__name").values_list("entity__name", flat=True).distinct()
+    )
+    if pending:
+        raise ValidationError(
+            _("%(unit)s cannot be approved while these clues are returned or in draft, since approval would lock "
+              "them: %(entities)s. They must be submitted again or withdrawn first.")
+            % {"unit": unit.name, "entities": "、".join(pending)}
+        )
     approved = set(
         UnitSubmission.objects.filter(campaign=campaign, status=Status.APPROVED).values_list("unit_id", flat=True)
     )
@@ -101,7 +119,9 @@ def submission_approve(*, actor, campaign: Campaign, unit: Unit) -> UnitSubmissi
         )
     submission.status, submission.decided_at, submission.decided_by = Status.APPROVED, timezone.now(), actor
     submission.note = ""
-    return _save(submission, actor, "status", "decided_at", "decided_by", "note")
+    _save(submission, actor, "status", "decided_at", "decided_by", "note")
+    notices.submission_approved(campaign, unit)
+    return submission
 
 
 @transaction.atomic
@@ -114,7 +134,9 @@ def submission_return(*, actor, campaign: Campaign, unit: Unit, reason: str) -> 
         raise ValidationError(_("Only handed-in data can be sent back."))
     submission.status, submission.decided_at, submission.decided_by = Status.RETURNED, timezone.now(), actor
     submission.note = reason.strip()
-    return _save(submission, actor, "status", "decided_at", "decided_by", "note")
+    _save(submission, actor, "status", "decided_at", "decided_by", "note")
+    notices.submission_returned(campaign, unit, submission.note)
+    return submission
 
 
 @transaction.atomic
@@ -149,6 +171,8 @@ class GridRow:
     records: int
     clues: int
     on_time: bool | None  # None until handed in
+    has_account: bool  # whether an active user may enter data for the unit
+    pending: int  # clues returned or in draft, which hold approval back
 
     @property
     def state_label(self) -> str:
@@ -157,13 +181,16 @@ class GridRow:
 
 def approval_grid(campaign: Campaign, unit: Unit) -> list[GridRow]:
     """Every unit ``unit`` oversees with its state: not started, in progress, submitted, approved or returned, the
-    amount of data it holds, and whether it handed in on time. A constant number of queries."""
+    amount of data it holds, the clues that hold its approval back, whether it handed in on time and whether anybody
+    can enter for it. A constant number of queries."""
     overseen = _overseen(campaign, unit)
+    enterers = permissions.holders(Perm.ENTER, overseen)
     submissions = {
         s.unit_id: s for s in UnitSubmission.objects.filter(campaign=campaign, unit__in=overseen)
     }
     records = _counts(ScreeningRecord.objects.filter(campaign=campaign), overseen)
     clues = _counts(Clue.objects.filter(campaign=campaign).exclude(status=Clue.Status.WITHDRAWN), overseen)
+    pending = _counts(Clue.objects.filter(campaign=campaign, status__in=Clue.EDITABLE), overseen)
     due = _due(campaign)
     rows = []
     for member in overseen:
@@ -176,7 +203,8 @@ def approval_grid(campaign: Campaign, unit: Unit) -> list[GridRow]:
             state = NOT_STARTED
         handed_in = submission.submitted_at if submission else None
         on_time = None if handed_in is None or due is None else handed_in <= due
-        rows.append(GridRow(member, state, submission, records.get(member.pk, 0), clues.get(member.pk, 0), on_time))
+        rows.append(GridRow(member, state, submission, records.get(member.pk, 0), clues.get(member.pk, 0), on_time,
+                            has_account=bool(enterers[member]), pending=pending.get(member.pk, 0)))
     return rows
 
 

@@ -112,6 +112,23 @@ class LockException(models.Model):
         return f"{self.unit} → {self.until}"
 
 
+class ExpectedUnit(models.Model):
+    """A unit that must report in a campaign, whether or not anybody holds an account for it: the approval grid, the
+    overdue lists and the deadline reminders go by this list (screening.selectors.reporting_units)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="expected_units")
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="expected_in")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("unit expected to report")
+        verbose_name_plural = _("units expected to report")
+        constraints = [models.UniqueConstraint(fields=["campaign", "unit"], name="screening_unit_expected_once")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} · {self.unit}"
+
+
 class UnitSubmission(models.Model):
     """A unit's declaration that its data for a campaign is complete, and the office's decision on it."""
 

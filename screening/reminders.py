@@ -1,4 +1,6 @@
-"""Deadline reminders and overdue notices for the units that have not submitted, sent by a daily job (screening.tasks).
+"""Deadline reminders and overdue notices for the units expected to report that have not submitted, sent by a daily
+job (screening.tasks). A unit without an account is told nothing, having nobody to tell, but it counts in the office's
+summary of overdue units, marked so.
 
 Only screening phases count: their deadline is the day a unit's data is due and entry closes (screening.locks); the
 other phases set nothing a unit submits. Each reminder is logged (ReminderLog) in the same transaction as its
@@ -64,8 +66,9 @@ def _send(phase: Phase, kind: str, on: date) -> list[Notification]:
         title, body = _unit_text(phase, kind, unit, on)
         sent += notify(users=staff.get(unit.pk, ()), title=title, body=body, link=link)
     if kind == ReminderLog.Kind.OVERDUE:
+        untold = {unit.pk for unit in units if not staff.get(unit.pk)}
         for user, late in _units_by_office_user(units).items():
-            title, body = _office_text(phase, late)
+            title, body = _office_text(phase, late, untold)
             sent += notify(users=[user], title=title, body=body, link=link)
     return sent
 
@@ -117,12 +120,14 @@ def _unit_text(phase: Phase, kind: str, unit: Unit, on: date) -> tuple[str, str]
     )
 
 
-def _office_text(phase: Phase, units: list[Unit]) -> tuple[str, str]:
+def _office_text(phase: Phase, units: list[Unit], untold: set[int]) -> tuple[str, str]:
+    """``untold``: the units where nobody could be told, having no account; the office has to reach them itself."""
     names = {**_names(phase), "count": len(units)}
     heading = _(
         "“%(campaign)s” %(phase)s closed at the end of %(deadline)s. Units that have not submitted (%(count)d):"
     )
-    return (
-        _("Units overdue: “%(campaign)s” %(phase)s") % names,
-        "\n".join([heading % names, *(unit.name for unit in units)]),
-    )
+    lines = [
+        _("%(unit)s (no account: nobody there was told)") % {"unit": unit.name} if unit.pk in untold else unit.name
+        for unit in units
+    ]
+    return _("Units overdue: “%(campaign)s” %(phase)s") % names, "\n".join([heading % names, *lines])

@@ -7,7 +7,7 @@ from django.db.models import CharField, Exists, ExpressionWrapper, F, OuterRef, 
 from django.shortcuts import get_object_or_404
 
 from orgs import permissions
-from orgs.models import Membership, Unit
+from orgs.models import LeadingGroup, Unit
 from orgs.permissions import Perm
 
 from .locks import today_local
@@ -16,14 +16,18 @@ from .models import Campaign, LockException, Phase, Responsibility, Term, UnitSu
 
 
 def campaigns_visible_to(user) -> QuerySet[Campaign]:
-    """Published and archived campaigns that cover a unit the user may see, or lie beneath one; drafts only for those
-    who configure them."""
+    """Published and archived campaigns that cover a unit the user may see or configure (a county admin reads the
+    city's campaign, which only the city's admin changes), or lie beneath one; drafts only for those who configure
+    them."""
     visible = permissions.units(user, Perm.VIEW)
     managed = permissions.units(user, Perm.MANAGE)
     covers_visible = Exists(visible.filter(path__startswith=OuterRef("scope_unit__path")))
+    covers_managed = Exists(managed.filter(path__startswith=OuterRef("scope_unit__path")))
     inside_visible = Q(scope_unit__in=visible)
     managed_scope = Q(scope_unit__in=managed)
-    shown = Q(status__in=[Campaign.Status.PUBLISHED, Campaign.Status.ARCHIVED]) & (covers_visible | inside_visible)
+    shown = Q(status__in=[Campaign.Status.PUBLISHED, Campaign.Status.ARCHIVED]) & (
+        covers_visible | covers_managed | inside_visible
+    )
     return Campaign.objects.filter(shown | managed_scope).select_related("scope_unit", "issuing_unit")
 
 
@@ -107,14 +111,64 @@ def units_reviewable_in(user, campaign: Campaign) -> QuerySet[Unit]:
     return permissions.units(user, Perm.REVIEW).filter(path__startswith=campaign.scope_unit.path).order_by("path")
 
 
+def units_followed_in(user, campaign: Campaign) -> QuerySet[Unit]:
+    """The units of the campaign whose progress ``user`` follows (orgs.permissions.FOLLOW_PROGRESS)."""
+    return permissions.units_followed(user).filter(path__startswith=campaign.scope_unit.path)
+
+
 def open_lock_exceptions_visible_to(user, campaign: Campaign) -> QuerySet[LockException]:
     return open_lock_exceptions(campaign).filter(unit__in=permissions.units(user, Perm.VIEW))
 
 
 def reporting_units(campaign: Campaign) -> QuerySet[Unit]:
-    """The units that report in a campaign: the active units of its scope where an active user enters data."""
-    staffed = Membership.objects.filter(unit=OuterRef("pk"), role=Membership.Role.STAFF, user__is_active=True)
-    return Unit.objects.filter(Exists(staffed), path__startswith=campaign.scope_unit.path, is_active=True)
+    """The units that must report in a campaign: its list of expected units, as far as they are active and inside its
+    scope, whether or not anybody holds an account for them."""
+    return Unit.objects.filter(
+        expected_in__campaign=campaign, path__startswith=campaign.scope_unit.path, is_active=True
+    )
+
+
+def default_reporting_units(campaign: Campaign) -> QuerySet[Unit]:
+    """Who reports unless the admin says otherwise: every active township or street of the scope, and every active
+    department that is a member of the leading group of a government in the scope (a city campaign reaches the
+    counties' departments as well as the city's); never a government with a leading group of its own, which its
+    office's approval hands in."""
+    scope = campaign.scope_unit.path
+    group_member = LeadingGroup.members.through.objects.filter(
+        unit=OuterRef("pk"), leadinggroup__government__path__startswith=scope
+    )
+    townships = Q(level=Unit.Level.TOWNSHIP, kind=Unit.Kind.GOVERNMENT)
+    departments = Q(Exists(group_member), kind=Unit.Kind.DEPARTMENT)
+    return Unit.objects.filter(townships | departments, path__startswith=scope, is_active=True).exclude(
+        leading_group__isnull=False
+    )
+
+
+def expected_unit_candidates(campaign: Campaign) -> QuerySet[Unit]:
+    """The units the admin may add to the list: active units of the scope not on it yet. Offices and governments
+    with a leading group are not offered: they never declare (see screening.services.expected_units_add)."""
+    return (
+        Unit.objects.filter(path__startswith=campaign.scope_unit.path, is_active=True)
+        .exclude(kind=Unit.Kind.OFFICE)
+        .exclude(leading_group__isnull=False)
+        .exclude(expected_in__campaign=campaign)
+        .order_by("path")
+    )
+
+
+@dataclass(frozen=True)
+class ExpectedLine:
+    unit: Unit
+    indent: int  # levels below the units right under the scope
+    has_account: bool  # whether an active user may enter data for the unit
+
+
+def expected_lines(campaign: Campaign) -> list[ExpectedLine]:
+    """The campaign's list in tree order, with whether anybody can enter for each unit: two queries."""
+    units = list(reporting_units(campaign).order_by("path"))
+    enterers = permissions.holders(Perm.ENTER, units)
+    top = campaign.scope_unit.depth + 1
+    return [ExpectedLine(unit, max(unit.depth - top, 0), bool(enterers[unit])) for unit in units]
 
 
 def units_yet_to_submit(campaign: Campaign) -> QuerySet[Unit]:

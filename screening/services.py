@@ -1,4 +1,4 @@
-"""Writes to campaigns: their phases, taxonomies, responsibilities and lock exceptions.
+"""Writes to campaigns: their phases, taxonomies, responsibilities, units expected to report and lock exceptions.
 
 ``actor`` is the user doing the work; ``None`` means the system itself (a management command run by the operator).
 Configuring a campaign needs MANAGE on its scope unit; reopening entry for a unit needs REVIEW on that unit.
@@ -11,12 +11,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max, ProtectedError
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from orgs import permissions
 from orgs.models import Unit
 from orgs.permissions import Perm
 
-from .models import Campaign, LockException, Phase, Responsibility, Term
+from . import selectors
+from .models import Campaign, ExpectedUnit, LockException, Phase, Responsibility, Term
 from .taxonomy_fixtures import load_taxonomy
 
 
@@ -31,11 +33,16 @@ def _require_manage(actor, campaign: Campaign) -> None:
 
 @transaction.atomic
 def campaign_save(*, actor, campaign: Campaign) -> Campaign:
-    if campaign.pk:
-        _require_manage(actor, Campaign.objects.select_related("scope_unit").get(pk=campaign.pk))
+    """Create or change a campaign. A new campaign, or one whose scope changed, gets the default list of units
+    expected to report: a list made for another scope says nothing of this one."""
+    previous = Campaign.objects.select_related("scope_unit").get(pk=campaign.pk) if campaign.pk else None
+    if previous:
+        _require_manage(actor, previous)
     _require_manage(actor, campaign)
     campaign.full_clean()
     campaign.save()
+    if not previous or previous.scope_unit_id != campaign.scope_unit_id:
+        _expected_units_replace(actor, campaign, list(selectors.default_reporting_units(campaign)))
     return campaign
 
 
@@ -163,6 +170,57 @@ def responsibilities_set(*, actor, campaign: Campaign, sector: Term, units: list
     Responsibility.objects.filter(campaign=campaign, sector=sector).exclude(unit__in=units).delete()
     for unit in units:
         Responsibility.objects.update_or_create(campaign=campaign, sector=sector, unit=unit, defaults={"note": note})
+
+
+# Units expected to report -------------------------------------------------------------------------------------------
+
+
+def _expected_units_replace(actor, campaign: Campaign, units: list[Unit]) -> None:
+    for expected in campaign.expected_units.exclude(unit__in=units):
+        expected._history_user = actor
+        expected.delete()
+    expected_units_add(actor=actor, campaign=campaign, units=units)
+
+
+@transaction.atomic
+def expected_units_add(*, actor, campaign: Campaign, units: list[Unit]) -> list[Unit]:
+    """Put ``units`` on the campaign's list of units expected to report; returns those that were not on it yet."""
+    _require_manage(actor, campaign)
+    outside = [unit.name for unit in units if not unit.path.startswith(campaign.scope_unit.path)]
+    if outside:
+        raise ValidationError(_("Outside the campaign's scope: %(units)s.") % {"units": "、".join(outside)})
+    offices = [unit.name for unit in units if unit.kind == Unit.Kind.OFFICE]
+    if offices:
+        raise ValidationError(
+            _("An office reports through the government it serves: %(units)s.") % {"units": "、".join(offices)}
+        )
+    # Its office's approval hands it in, and it is in the grid above it whatever the list says.
+    with_group = [unit.name for unit in Unit.objects.filter(pk__in=[u.pk for u in units], leading_group__isnull=False)]
+    if with_group:
+        raise ValidationError(
+            _("A government with a leading group is handed in by the approval of the office above: %(units)s.")
+            % {"units": "、".join(with_group)}
+        )
+    # Two admins adding at once queue here; the unique constraint is the last word.
+    Campaign.objects.select_for_update().only("pk").get(pk=campaign.pk)
+    listed = set(campaign.expected_units.values_list("unit_id", flat=True))
+    added = [unit for unit in dict.fromkeys(units) if unit.pk not in listed]
+    bulk_create_with_history(
+        [ExpectedUnit(campaign=campaign, unit=unit) for unit in added], ExpectedUnit, default_user=actor
+    )
+    return added
+
+
+@transaction.atomic
+def expected_units_remove(*, actor, campaign: Campaign, units: list[Unit]) -> list[Unit]:
+    """Take ``units`` off the list; their data stays and still counts in the tables. Returns those that were on it."""
+    _require_manage(actor, campaign)
+    removed = []
+    for expected in campaign.expected_units.filter(unit__in=units).select_related("unit").order_by("unit__path"):
+        expected._history_user = actor
+        expected.delete()
+        removed.append(expected.unit)
+    return removed
 
 
 # Lock exceptions -----------------------------------------------------------------------------------------------------

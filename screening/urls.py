@@ -14,5 +14,6 @@ urlpatterns = [
     path("<slug:slug>/terms/<int:pk>/", views.term_action, name="term_action"),
     path("<slug:slug>/responsibilities/", views.responsibilities, name="responsibilities"),
     path("<slug:slug>/responsibilities/<int:pk>/", views.responsibility_set, name="responsibility_set"),
+    path("<slug:slug>/units/", views.expected_units, name="expected_units"),
     path("<slug:slug>/lock-exceptions/", views.lock_exception_grant, name="lock_exception_grant"),
 ]

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from orgs import permissions
@@ -22,6 +23,7 @@ from .forms import (
     CampaignCopyForm,
     CampaignCreateForm,
     CampaignForm,
+    ExpectedUnitsForm,
     LockExceptionForm,
     PhaseFormSet,
     ResponsibilityForm,
@@ -73,6 +75,7 @@ def _render_detail(request, campaign: Campaign, grant_form: LockExceptionForm):
     enters = membership and membership.role == Membership.Role.STAFF
     unit = membership.unit if enters and membership.unit.path.startswith(campaign.scope_unit.path) else None
     may_review = selectors.units_reviewable_in(user, campaign).exists()
+    may_manage = permissions.has(user, Perm.MANAGE, campaign.scope_unit)
     return render(
         request,
         "screening/campaign_detail.html",
@@ -82,8 +85,11 @@ def _render_detail(request, campaign: Campaign, grant_form: LockExceptionForm):
             "unit": unit,
             "entry": locks.entry_state(campaign, unit) if unit else None,
             "own_sectors": selectors.sectors_of(campaign, unit) if unit and unit.kind == Unit.Kind.DEPARTMENT else None,
-            "may_manage": permissions.has(user, Perm.MANAGE, campaign.scope_unit),
+            "may_manage": may_manage,
+            # An admin who does not manage the scope (a county admin on the city's campaign) only reads it.
+            "managed_elsewhere": not may_manage and permissions.has_anywhere(user, Perm.MANAGE),
             "may_review": may_review,
+            "follows": selectors.units_followed_in(user, campaign).exists(),
             "lock_exceptions": selectors.open_lock_exceptions_visible_to(user, campaign) if may_review else (),
             "grant_form": grant_form,
         },
@@ -107,9 +113,12 @@ def campaign_create(request):
 def campaign_edit(request, slug):
     campaign = _managed_campaign(request, slug)
     # Taken before the form writes the posted values onto the campaign.
-    cancel_url = campaign.get_absolute_url()
+    cancel_url, scope_id = campaign.get_absolute_url(), campaign.scope_unit_id
     form = CampaignForm(_posted(request), instance=campaign, user=request.user)
     if submit(form, lambda: services.campaign_save(actor=request.user, campaign=campaign)):
+        if campaign.scope_unit_id != scope_id:
+            messages.info(request, _("The scope has changed: the units expected to report are now the default list "
+                                     "of the new scope."))
         return redirect(campaign)
     return _render_form(request, form, heading=_("Edit campaign"), cancel_url=cancel_url)
 
@@ -228,6 +237,49 @@ def responsibility_set(request, slug, pk):
     if not submit(form, save):
         messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
     return redirect(reverse("screening:responsibilities", args=[campaign.slug]) + f"#sector-{sector.pk}")
+
+
+# Units expected to report --------------------------------------------------------------------------------------------
+
+
+EXPECTED_UNIT_ACTIONS = {
+    # action: (the units it may be applied to, the service, what the message says it did)
+    "add": (selectors.expected_unit_candidates, services.expected_units_add,
+            gettext_lazy("Added to the units expected to report: %(units)s.")),
+    "remove": (selectors.reporting_units, services.expected_units_remove,
+               gettext_lazy("Removed from the units expected to report: %(units)s. Their data stays in the tables.")),
+}
+
+
+@login_required
+def expected_units(request, slug):
+    campaign = _managed_campaign(request, slug)
+    if request.method == "POST":
+        return _change_expected_units(request, campaign)
+    return render(request, "screening/expected_units.html", {
+        "campaign": campaign,
+        "lines": selectors.expected_lines(campaign),
+        "add_form": ExpectedUnitsForm(units=selectors.expected_unit_candidates(campaign), campaign=campaign),
+    })
+
+
+def _change_expected_units(request, campaign: Campaign):
+    choices, change, done = EXPECTED_UNIT_ACTIONS.get(request.POST.get("action", ""), (None, None, ""))
+    if change is None:
+        raise BadRequest
+    form = ExpectedUnitsForm(request.POST, units=choices(campaign), campaign=campaign)
+    changed = []
+
+    def apply():
+        changed.extend(change(actor=request.user, campaign=campaign, units=list(form.cleaned_data["units"])))
+
+    if not submit(form, apply):
+        messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
+    elif changed:
+        messages.success(request, done % {"units": "、".join(unit.name for unit in changed)})
+    else:
+        messages.info(request, _("The list is unchanged."))
+    return redirect("screening:expected_units", campaign.slug)
 
 
 # Lock exceptions -----------------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from orgs.models import Membership, Unit
 from screening.locks import today_local
 from screening.models import Campaign, Phase, Term
 from screening.taxonomy_fixtures import load_taxonomy
-from tests.factories import UnitFactory, member
+from tests.factories import UnitFactory, expect, member
 
 
 @pytest.fixture(autouse=True)
@@ -94,7 +94,8 @@ def tree(db) -> Tree:
 
 @pytest.fixture
 def open_campaign(tree) -> Campaign:
-    """A published 2018-form campaign of county 甲县 whose screening phase is open today."""
+    """A published 2018-form campaign of county 甲县 whose screening phase is open today; 一街道 and 甲县市场监管局 are
+    expected to report."""
     today = today_local()
     campaign = Campaign.objects.create(
         title="专项排查", slug="open", year=today.year, issuing_unit=tree.unit("office"), scope_unit=tree.unit("county"),
@@ -103,6 +104,7 @@ def open_campaign(tree) -> Campaign:
     Phase.objects.create(campaign=campaign, kind=Phase.Kind.SCREENING, start=today - timedelta(days=10),
                          end=today + timedelta(days=20), deadline=today + timedelta(days=20))
     load_taxonomy(actor=None, campaign=campaign, form="2018")
+    expect(campaign, tree.unit("township"), tree.unit("department"))
     return campaign
 
 

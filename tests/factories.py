@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 
 from orgs import services
 from orgs.models import Unit
+from screening.models import ExpectedUnit
 
 TEST_PASSWORD = "Test-pass-2026"
 
@@ -38,3 +39,8 @@ def member(unit: Unit, role: str, **user_fields):
     user = UserFactory(**user_fields)
     services.membership_set(actor=None, user=user, unit=unit, role=role)
     return user
+
+
+def expect(campaign, *units: Unit) -> None:
+    """Put ``units`` on the campaign's list of units expected to report."""
+    ExpectedUnit.objects.bulk_create(ExpectedUnit(campaign=campaign, unit=unit) for unit in units)

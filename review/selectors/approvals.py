@@ -14,7 +14,6 @@ from screening import selectors as screening_selectors
 from screening.models import Campaign, UnitSubmission
 
 from .. import submissions
-from . import reviewable_units
 
 
 # Approval of submissions ---------------------------------------------------------------------------------------------
@@ -26,11 +25,12 @@ class ApprovalLine:
     may_approve: bool
     may_return: bool
     may_unapprove: bool
+    nobody_enters: bool  # the unit must declare its data, and no account can
 
 
-def approval_lines(campaign: Campaign, jurisdiction: Unit) -> list[ApprovalLine]:
-    """The approval grid of the government ``jurisdiction`` (the caller checks the user reviews it), with the decisions
-    each row's state allows."""
+def approval_lines(campaign: Campaign, jurisdiction: Unit, *, decides: bool) -> list[ApprovalLine]:
+    """The approval grid of the government ``jurisdiction`` (the caller checks the user follows it), with the decisions
+    each row's state allows to a user who ``decides`` (who reviews the jurisdiction); none to one who only reads."""
     grid = submissions.approval_grid(campaign, jurisdiction)
     with_group = set(
         LeadingGroup.objects.filter(government__in=[row.unit for row in grid]).values_list("government_id", flat=True)
@@ -42,9 +42,10 @@ def approval_lines(campaign: Campaign, jurisdiction: Unit) -> list[ApprovalLine]
         hands_in_by_approval = row.unit.pk in with_group and row.state in (submissions.NOT_STARTED, Status.IN_PROGRESS)
         lines.append(ApprovalLine(
             row,
-            may_approve=row.state == Status.SUBMITTED or hands_in_by_approval,
-            may_return=row.state == Status.SUBMITTED,
-            may_unapprove=row.state == Status.APPROVED,
+            may_approve=decides and (row.state == Status.SUBMITTED or hands_in_by_approval),
+            may_return=decides and row.state == Status.SUBMITTED,
+            may_unapprove=decides and row.state == Status.APPROVED,
+            nobody_enters=not row.has_account and row.unit.pk not in with_group,
         ))
     return lines
 
@@ -54,10 +55,11 @@ def own_submission(campaign: Campaign, jurisdiction: Unit) -> UnitSubmission | N
     return UnitSubmission.objects.filter(campaign=campaign, unit=jurisdiction).select_related("decided_by").first()
 
 
-def overdue_units_reviewable(user, campaign: Campaign) -> list[screening_selectors.OverdueUnit]:
+def overdue_units_followed(user, campaign: Campaign) -> list[screening_selectors.OverdueUnit]:
     late = screening_selectors.overdue_units(campaign)
-    reviewed = set(reviewable_units(user).filter(pk__in=[line.unit.pk for line in late]).values_list("pk", flat=True))
-    return [line for line in late if line.unit.pk in reviewed]
+    followed = permissions.units_followed(user).filter(pk__in=[line.unit.pk for line in late])
+    shown = set(followed.values_list("pk", flat=True))
+    return [line for line in late if line.unit.pk in shown]
 
 
 def unit_for_approval_or_404(user, campaign: Campaign, pk: int) -> Unit:
@@ -74,6 +76,7 @@ class Declaration:
     submission: UnitSubmission | None
     records: int
     clues: dict[str, int]  # status → count
+    is_expected: bool  # whether the unit is on the campaign's list of units expected to report
 
     @property
     def state_label(self) -> str:
@@ -100,4 +103,5 @@ def declaration(campaign: Campaign, unit: Unit) -> Declaration:
         submission=UnitSubmission.objects.filter(campaign=campaign, unit=unit).select_related("decided_by").first(),
         records=ScreeningRecord.objects.filter(beneath).count(),
         clues={row["status"]: row["n"] for row in clues},
+        is_expected=screening_selectors.reporting_units(campaign).filter(pk=unit.pk).exists(),
     )

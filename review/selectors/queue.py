@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce, NullIf, Substr
 from ledger import flags
 from ledger import selectors as ledger_selectors
 from ledger.models import Clue
+from orgs import permissions
 from orgs.models import Unit
 from screening import selectors as screening_selectors
 from screening.locks import today_local
@@ -113,10 +114,13 @@ class OverdueDisposal:
 
 
 def overdue_disposals(user, campaign: Campaign, *, on: date | None = None) -> list[OverdueDisposal]:
-    """Disposal plans past their deadline and not finished, in the user's review scope, the longest overdue first."""
+    """Disposal plans past their deadline and not finished, of the units whose progress the user follows, the longest
+    overdue first."""
     on = on or today_local()
     disposals = (
-        Disposal.objects.filter(clue__campaign=campaign, clue__unit__in=reviewable_units(user), deadline__lt=on)
+        Disposal.objects.filter(
+            clue__campaign=campaign, clue__unit__in=permissions.units_followed(user), deadline__lt=on
+        )
         .exclude(stage=Disposal.Stage.FINISHED)
         .exclude(clue__status=Clue.Status.WITHDRAWN)
         .select_related("clue__entity", "clue__unit", "responsible_unit")

@@ -1,5 +1,5 @@
-"""The approval of submissions: the grid where the office approves, sends back or unapproves the units it oversees, and
-the page where staff declare their unit's data complete."""
+"""The approval of submissions: the grid where the office approves, sends back or unapproves the units it oversees (and
+which leaders read), and the page where staff declare their unit's data complete."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -26,26 +26,28 @@ from ..selectors import approvals as selectors
 # Approval of submissions ---------------------------------------------------------------------------------------------
 
 
-def _approving(request, slug: str):
-    """The campaign and the government whose units the user approves: the jurisdiction of the active membership."""
+def _following(request, slug: str):
+    """The campaign and the government whose units the user follows, the jurisdiction of the active membership; and
+    whether the user decides on them (the office) or only reads (the leaders)."""
     campaign = screening_selectors.campaign_for_user_or_404(request.user, slug)
     membership = org_selectors.active_membership(request)
     if membership is None:
         raise PermissionDenied(_("You do not review any unit of this campaign."))
     jurisdiction = membership.unit.jurisdiction
-    permissions.require(request.user, Perm.REVIEW, jurisdiction)
-    return campaign, jurisdiction
+    permissions.require_follows_progress(request.user, jurisdiction)
+    return campaign, jurisdiction, permissions.has(request.user, Perm.REVIEW, jurisdiction)
 
 
 @login_required
 def approvals(request, slug):
-    campaign, jurisdiction = _approving(request, slug)
+    campaign, jurisdiction, decides = _following(request, slug)
     return render(request, "review/approvals.html", {
         "campaign": campaign,
         "jurisdiction": jurisdiction,
-        "lines": selectors.approval_lines(campaign, jurisdiction),
+        "read_only": not decides,
+        "lines": selectors.approval_lines(campaign, jurisdiction, decides=decides),
         "own": selectors.own_submission(campaign, jurisdiction) if jurisdiction.parent_id else None,
-        "overdue_units": selectors.overdue_units_reviewable(request.user, campaign),
+        "overdue_units": selectors.overdue_units_followed(request.user, campaign),
     })
 
 

@@ -1,5 +1,5 @@
-"""The office's lists of a campaign: the review queue (with accepting several clues at once) and the overdue disposals;
-and the workbench's home page."""
+"""The office's lists of a campaign: the review queue (with accepting several clues at once) and the overdue disposals,
+which leaders read as well; and the workbench's home page."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -32,6 +32,14 @@ def _reviewed_campaign(request, slug: str) -> Campaign:
     """A campaign the user may see (else 404) and reviews a unit of (else 403)."""
     campaign = screening_selectors.campaign_for_user_or_404(request.user, slug)
     if not screening_selectors.units_reviewable_in(request.user, campaign).exists():
+        raise PermissionDenied(_("You do not review any unit of this campaign."))
+    return campaign
+
+
+def _followed_campaign(request, slug: str) -> Campaign:
+    """A campaign the user may see (else 404) and follows a unit of (else 403): the office, or a leader."""
+    campaign = screening_selectors.campaign_for_user_or_404(request.user, slug)
+    if not screening_selectors.units_followed_in(request.user, campaign).exists():
         raise PermissionDenied(_("You do not review any unit of this campaign."))
     return campaign
 
@@ -98,7 +106,9 @@ def queue_accept(request, slug):
 
 @login_required
 def overdue(request, slug):
-    campaign = _reviewed_campaign(request, slug)
+    campaign = _followed_campaign(request, slug)
     return render(request, "review/overdue.html", {
-        "campaign": campaign, "lines": selectors.overdue_disposals(request.user, campaign),
+        "campaign": campaign,
+        "read_only": not screening_selectors.units_reviewable_in(request.user, campaign).exists(),
+        "lines": selectors.overdue_disposals(request.user, campaign),
     })

@@ -5,3 +5,11 @@ document.addEventListener("change", function (event) {
     target.form.submit();
   }
 });
+
+// A button with data-confirm asks before its form is sent: approving a unit locks its data.
+document.addEventListener("submit", function (event) {
+  var question = event.submitter && event.submitter.getAttribute("data-confirm");
+  if (question && !window.confirm(question)) {
+    event.preventDefault();
+  }
+});

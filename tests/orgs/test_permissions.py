@@ -167,3 +167,24 @@ def test_a_page_refused_everywhere_says_why(tree):
     with pytest.raises(PermissionDenied) as refused:
         permissions.require_anywhere(tree.user("staff"), R)
     assert str(refused.value) == "您无权打开此页面。"
+
+
+@pytest.mark.parametrize(("role", "follows"), [
+    ("staff", False), ("department_staff", False), ("office", True), ("leader", True), ("admin", False),
+])
+def test_the_office_and_the_leaders_follow_the_progress_of_their_county(tree, role, follows):
+    """The approval grid and the overdue lists: the office decides there, the leaders read, nobody else looks."""
+    user = tree.user(role)
+    assert permissions.follows_progress(user, tree.unit("county")) is follows
+    assert permissions.follows_progress(user, tree.unit("township")) is follows
+    assert not permissions.follows_progress(user, tree.unit("other_county"))
+    followed = set(permissions.units_followed(user).values_list("code", flat=True))
+    assert followed == ({"A", "A-O", "A-D", "A1", "A1-1", "A2"} if follows else set())
+
+
+def test_an_inactive_leader_follows_nothing(tree):
+    leader = tree.user("leader")
+    leader.is_active = False
+    leader.save()
+    assert not permissions.follows_progress(leader, tree.unit("county"))
+    assert not permissions.units_followed(leader).exists()

@@ -1,5 +1,7 @@
-"""Only the office reviews: staff (and leaders) meet a 404 on clue pages and actions, a 403 on campaign pages, and never
-see a rating."""
+"""Only the office reviews: staff (and leaders) meet a 404 on clue pages and actions, staff a 403 on campaign pages, and
+neither ever sees a rating. Leaders read the approval grid and the overdue lists, and decide nothing."""
+
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -108,3 +110,61 @@ def test_a_superuser_without_membership_sees_reviews_and_exports_nothing(client,
     preview = client.get(reverse("reports:preview", args=[slug, "attachment1"]), {"unit": tree.unit("county").pk})
     assert preview.status_code in (403, 404)
     assert Clue.objects.get(pk=submitted.pk).status == Clue.Status.SUBMITTED
+
+
+def test_a_leader_reads_the_grid_and_the_overdue_lists_and_decides_nothing(client, tree, open_campaign, county_group,
+                                                                           submitted):
+    from review import submissions
+    from screening import locks
+    from screening.models import UnitSubmission
+
+    review_services.disposal_save(actor=tree.user("office"), clue=submitted, plan=review_services.DisposalPlan(
+        responsible_unit=tree.unit("department"), track="rectify", measures=[],
+        deadline=locks.today_local() - timedelta(days=3),
+    ))
+    submissions.submission_declare(actor=tree.user("department_staff"), campaign=open_campaign,
+                                   unit=tree.unit("department"))
+    phase = open_campaign.phases.get()
+    phase.end = phase.deadline = locks.today_local() - timedelta(days=1)
+    phase.save()
+    login(client, tree.user("leader"))
+    slug = open_campaign.slug
+
+    grid = client.get(reverse("review:approvals", args=[slug]))
+    assert grid.status_code == 200
+    assert {line.row.unit.name: line.row.state for line in grid.context["lines"]} == {
+        "甲县市场监管局": "submitted", "一街道": "in_progress",
+    }
+    assert not any(line.may_approve or line.may_return or line.may_unapprove for line in grid.context["lines"])
+    html = grid.content.decode()
+    assert reverse("review:approval_action", args=[slug, tree.unit("department").pk]) not in html
+    assert "<button" not in html.split("</h1>")[1].split("</main>")[0]
+    assert reverse("review:queue", args=[slug]) not in html  # the tabs offer the leader what the leader may open
+    assert [line.unit.name for line in grid.context["overdue_units"]] == ["一街道"]
+
+    overdue = client.get(reverse("review:overdue", args=[slug]))
+    assert overdue.status_code == 200
+    assert [line.disposal.clue.pk for line in overdue.context["lines"]] == [submitted.pk]
+    assert reverse("review:clue", args=[submitted.pk]) not in overdue.content.decode()
+
+    for action in ("approve", "return", "unapprove"):
+        url = reverse("review:approval_action", args=[slug, tree.unit("department").pk])
+        assert client.post(url, {"action": action, "reason": "x"}).status_code == 403
+    assert UnitSubmission.objects.get(unit=tree.unit("department")).status == "submitted"
+    assert client.get(reverse("review:queue", args=[slug])).status_code == 403
+
+
+def test_a_leader_of_another_county_does_not_see_the_grid(client, tree, open_campaign, county_group):
+    from tests.factories import member
+
+    login(client, member(tree.unit("other_county"), "leader"))
+    for page in ("approvals", "overdue"):
+        assert client.get(reverse(f"review:{page}", args=[open_campaign.slug])).status_code == 404
+
+
+@pytest.mark.parametrize(("role", "shown"), [("office", True), ("leader", True), ("staff", False), ("admin", False)])
+def test_the_campaign_page_leads_those_who_follow_progress_to_the_grid(client, tree, open_campaign, role, shown):
+    login(client, tree.user(role))
+    page = client.get(reverse("screening:campaign_detail", args=[open_campaign.slug])).content.decode()
+    for name in ("approvals", "overdue"):
+        assert (reverse(f"review:{name}", args=[open_campaign.slug]) in page) is shown

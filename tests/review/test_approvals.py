@@ -1,10 +1,13 @@
 from datetime import timedelta
 
+import pytest
 from django.urls import reverse
 
+from review import services as review_services
 from review import submissions
 from screening import locks
 from screening.models import UnitSubmission
+from tests.factories import UnitFactory, expect, member
 from tests.orgs.test_pages import login
 
 
@@ -119,3 +122,44 @@ def test_overdue_units_are_listed(client, tree, open_campaign, county_group):
     login(client, tree.user("office"))
     late = client.get(approvals(open_campaign)).context["overdue_units"]
     assert {(line.unit, line.days_late) for line in late} == {(tree.unit("township"), 2), (tree.unit("department"), 2)}
+
+
+def test_the_grid_says_before_approving_that_returned_clues_hold_it_back(client, tree, open_campaign, county_group,
+                                                                        report):
+    clue = report()
+    submissions.submission_declare(actor=tree.user("staff"), campaign=open_campaign, unit=tree.unit("township"))
+    review_services.clue_return(actor=tree.user("office"), clue=clue, reason="请补充经营地址")
+    submissions.submission_declare(actor=tree.user("department_staff"), campaign=open_campaign,
+                                   unit=tree.unit("department"))
+    login(client, tree.user("office"))
+    page = client.get(approvals(open_campaign)).content.decode()
+    held, ready = row_html(page, tree.unit("township")), row_html(page, tree.unit("department"))
+    assert "尚有 1 条退回或草稿状态的线索，暂不能审核。" in held and "disabled" in held
+    queue = reverse("review:queue", args=[open_campaign.slug])
+    assert f'{queue}?unit={tree.unit("township").pk}&amp;status=returned' in held
+    assert 'value="approve"' not in held
+    assert 'value="approve"' in ready and 'data-confirm="确定审核通过甲县市场监管局的数据吗？' in ready
+    assert "/static/js/app.js" in page  # which asks the question
+
+    refused = decide(client, open_campaign, tree.unit("township"), "approve")  # a hand-made request is refused too
+    assert refused.status_code == 302
+    assert UnitSubmission.objects.get(unit=tree.unit("township")).status == "submitted"
+
+
+def row_html(page: str, unit) -> str:
+    row = page[page.index(f'id="unit-{unit.pk}"'):]
+    return row[:row.index("</tr>")]
+
+
+@pytest.mark.parametrize("role", ["office", "leader"])
+def test_the_grid_page_reads_as_many_queries_for_forty_units_as_for_two(client, tree, open_campaign, county_group,
+                                                                        role, django_assert_max_num_queries):
+    for n in range(38):
+        unit = UnitFactory(name=f"新街道{n}", parent=tree.unit("county"))
+        expect(open_campaign, unit)
+        if n % 2:  # half of them hand in; the others have no account
+            submissions.submission_declare(actor=member(unit, "staff"), campaign=open_campaign, unit=unit)
+    login(client, tree.user(role))
+    with django_assert_max_num_queries(20):
+        response = client.get(approvals(open_campaign))
+    assert len(response.context["lines"]) == 40

@@ -174,5 +174,6 @@ def test_a_transfer_tells_the_active_offices_and_no_deactivated_account(tree, re
     clue = report(entity={"registered_division": tree.unit("sibling_township").code})
     with django_capture_on_commit_callbacks(execute=True):
         review_services.clue_transfer(actor=office, clue=clue, to_unit=tree.unit("sibling_township"), reason="注册地在二街道")
-    assert set(Notification.objects.values_list("recipient__username", flat=True)) == {"office", "city_office"}
+    # The offices above both units and the township that lost the clue (二街道 has no account to tell).
+    assert set(Notification.objects.values_list("recipient__username", flat=True)) == {"office", "city_office", "staff"}
     assert [message.to for message in mail.outbox] == [["office@example.gov.cn"]]

@@ -4,10 +4,12 @@ from django.urls import reverse
 
 from ledger import services
 from orgs.models import LeadingGroup
+from review import services as review_services
 from review import submissions
 from screening import locks
 from screening.locks import EntryClosed
 from screening.models import UnitSubmission
+from tests.factories import expect, member
 from tests.orgs.test_pages import login
 
 
@@ -52,9 +54,7 @@ def test_approval_locks_writes_and_unapproval_reopens(tree, open_campaign, count
 
 
 def test_a_county_waits_for_every_unit_it_oversees(tree, open_campaign, county_group):
-    from tests.factories import member
-
-    member(tree.unit("sibling_township"), "staff")
+    expect(open_campaign, tree.unit("sibling_township"))  # nobody has an account there: the county waits all the same
     declare(tree, open_campaign)
     submissions.submission_approve(actor=tree.user("office"), campaign=open_campaign, unit=tree.unit("township"))
     with pytest.raises(PermissionDenied):  # the county office does not approve its own county
@@ -76,7 +76,7 @@ def test_the_grid_shows_each_overseen_unit(tree, open_campaign, county_group, cl
     services.clue_create(actor=tree.user("department_staff"), campaign=open_campaign, unit=tree.unit("department"),
                          data=clue_data())
     declare(tree, open_campaign)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         grid = submissions.approval_grid(open_campaign, tree.unit("county"))
     states = {row.unit.name: (row.state, row.clues, row.on_time) for row in grid}
     assert states == {"甲县市场监管局": ("in_progress", 1, None), "一街道": ("submitted", 0, True)}
@@ -95,3 +95,28 @@ def test_a_unit_whose_only_clues_were_withdrawn_hands_in_a_zero_report(client, t
     grid = client.get(reverse("review:approvals", args=[open_campaign.slug])).content.decode()
     row = grid[grid.index("一街道"):]
     assert "零报告" in row[:row.index("</tr>")]
+
+
+def test_a_unit_with_a_returned_clue_is_not_approved_and_the_clue_stays_correctable(tree, open_campaign, county_group,
+                                                                                   report):
+    clue = report(entity={"name": "天津某某理财咨询有限公司", "credit_code": ""})
+    declare(tree, open_campaign)
+    review_services.clue_return(actor=tree.user("office"), clue=clue, reason="请补充经营地址")
+    with pytest.raises(ValidationError) as refused:
+        submissions.submission_approve(actor=tree.user("office"), campaign=open_campaign, unit=tree.unit("township"))
+    assert "天津某某理财咨询有限公司" in str(refused.value) and "一街道" in str(refused.value)
+    assert UnitSubmission.objects.get(unit=tree.unit("township")).status == "submitted"
+    assert locks.entry_state(open_campaign, tree.unit("township")).is_open
+    services.clue_submit(actor=tree.user("staff"), clue=clue)
+    assert submissions.submission_approve(actor=tree.user("office"), campaign=open_campaign,
+                                          unit=tree.unit("township")).status == "approved"
+
+
+def test_a_draft_of_a_unit_beneath_holds_the_approval_back(tree, open_campaign, county_group, clue_data):
+    declare(tree, open_campaign)
+    village_staff = member(tree.unit("village"), "staff")
+    services.clue_create(actor=village_staff, campaign=open_campaign, unit=tree.unit("village"),
+                         data=clue_data(entity={"name": "村里的草稿公司", "credit_code": ""}))
+    with pytest.raises(ValidationError) as refused:
+        submissions.submission_approve(actor=tree.user("office"), campaign=open_campaign, unit=tree.unit("township"))
+    assert "村里的草稿公司" in str(refused.value)

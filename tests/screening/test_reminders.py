@@ -1,6 +1,6 @@
 """The daily deadline job. The campaign's screening deadline is 2018-07-30 and it reminds 3 days before (7/27); the
-reporting units of 甲县 are 一街道 (user staff) and 甲县市场监管局 (user department_staff); the offices above them are
-甲县处非办 (user office) and 市处非办 (user city_office)."""
+units of 甲县 expected to report are 一街道 (user staff) and 甲县市场监管局 (user department_staff); the offices above
+them are 甲县处非办 (user office) and 市处非办 (user city_office)."""
 
 from datetime import date
 
@@ -8,9 +8,9 @@ import pytest
 from django.core import mail
 
 from orgs.models import Membership, Notification, User
-from screening import reminders, selectors
+from screening import reminders, selectors, services
 from screening.models import Campaign, LockException, UnitSubmission
-from tests.factories import member
+from tests.factories import expect, member
 
 REMINDER_DAY, DEADLINE, OVERDUE_DAY = date(2018, 7, 27), date(2018, 7, 30), date(2018, 7, 31)
 
@@ -112,6 +112,7 @@ def test_the_offices_above_get_one_summary_of_the_overdue_units(campaign, send):
 def test_an_office_is_told_only_of_the_units_in_its_jurisdiction(campaign, tree, send):
     campaign.scope_unit = tree.unit("city")
     campaign.save()
+    expect(campaign, tree.unit("other_township"))
     member(tree.unit("other_township"), Membership.Role.STAFF, username="other_staff")
     send(OVERDUE_DAY)
     [county_summary] = received("office")
@@ -204,9 +205,10 @@ def test_two_phases_due_on_one_day_each_send_their_reminders(campaign, send):
                                                     f"截止提醒：《{campaign.title}》补充排查"}
 
 
-def test_a_unit_that_starts_reporting_later_in_the_day_is_still_reminded(campaign, tree, send):
+def test_a_unit_put_on_the_list_later_in_the_day_is_still_reminded(campaign, tree, send):
     send(REMINDER_DAY)
     member(tree.unit("sibling_township"), Membership.Role.STAFF, username="late_staff")
+    services.expected_units_add(actor=tree.user("admin"), campaign=campaign, units=[tree.unit("sibling_township")])
     assert send(REMINDER_DAY) == 1
     assert len(received("late_staff")) == 1 and len(received("staff")) == 1
 

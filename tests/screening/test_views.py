@@ -243,7 +243,8 @@ def test_flat_vocabularies_offer_no_group(client, campaign, tree):
 
 @pytest.mark.parametrize("role", ["staff", "office", "leader"])
 @pytest.mark.parametrize(
-    "name", ["campaign_edit", "phases", "taxonomy", "responsibilities", "campaign_copy", "campaign_create"]
+    "name",
+    ["campaign_edit", "phases", "taxonomy", "responsibilities", "expected_units", "campaign_copy", "campaign_create"],
 )
 def test_only_managers_open_the_editors(client, campaign, tree, role, name):
     args = {"taxonomy": [campaign.slug, "sector"], "campaign_create": []}.get(name, [campaign.slug])
@@ -264,6 +265,51 @@ def test_a_manager_of_another_county_gets_404(client, campaign, tree):
 
     login(client, member(tree.unit("other_county"), Membership.Role.ADMIN, username="other_admin"))
     assert client.get(reverse("screening:phases", args=[campaign.slug])).status_code == 404
+
+
+def city_campaign(tree, status=Campaign.Status.PUBLISHED) -> Campaign:
+    return Campaign.objects.create(
+        title="全市专项排查", slug="city", year=2018, issuing_unit=tree.unit("city_office"), scope_unit=tree.unit("city"),
+        status=status,
+    )
+
+
+EDITORS = ["campaign_edit", "phases", "responsibilities", "expected_units", "campaign_copy"]
+
+
+def test_a_county_admin_reads_the_city_campaign_and_changes_nothing(client, tree):
+    campaign = city_campaign(tree)
+    login(client, tree.user("admin"))
+    assert detail(campaign) in client.get(reverse("screening:campaign_list")).content.decode()
+    response = client.get(detail(campaign))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "本排查活动由市的系统管理员配置，您可以查看，但不能修改。" in page
+    for name in EDITORS:
+        url = reverse(f"screening:{name}", args=[campaign.slug])
+        assert url not in page, name
+        assert client.get(url).status_code == 403, name
+    assert client.post(reverse("screening:taxonomy", args=[campaign.slug, "sector"]), {"name": "新行业"}
+                       ).status_code == 403
+    fields = {"title": "改名", "slug": "city", "year": 2018, "issuing_unit": tree.unit("county").pk,
+              "scope_unit": tree.unit("county").pk, "kind": "special", "status": "published", "reminder_days": 3}
+    assert client.post(reverse("screening:campaign_edit", args=[campaign.slug]), fields).status_code == 403
+    campaign.refresh_from_db()
+    assert (campaign.title, campaign.scope_unit) == ("全市专项排查", tree.unit("city"))
+
+
+def test_the_county_admin_still_edits_the_county_campaign_and_sees_no_notice(client, campaign, tree):
+    login(client, tree.user("admin"))
+    page = client.get(detail(campaign)).content.decode()
+    assert "您可以查看，但不能修改" not in page
+    assert reverse("screening:campaign_edit", args=[campaign.slug]) in page
+
+
+def test_a_city_campaign_being_prepared_stays_out_of_the_county_admins_sight(client, tree):
+    campaign = city_campaign(tree, status=Campaign.Status.DRAFT)
+    login(client, tree.user("admin"))
+    assert client.get(detail(campaign)).status_code == 404
+    assert campaign.title not in client.get(reverse("screening:campaign_list")).content.decode()
 
 
 # Responsibilities ----------------------------------------------------------------------------------------------------
