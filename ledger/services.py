@@ -456,14 +456,19 @@ def clue_withdraw(*, actor, clue: Clue, reason: str) -> Clue:
 EVIDENCE_MAX_MB = 20
 
 
+def check_upload(uploaded_file) -> None:
+    """The size limit of every file kept as evidence, the clue's here and the disposal's in review."""
+    if uploaded_file.size > EVIDENCE_MAX_MB * 1024 * 1024:
+        raise ValidationError({"file": _("A file may have at most %(size)d MB.") % {"size": EVIDENCE_MAX_MB}})
+
+
 @transaction.atomic
 def evidence_add(*, actor, clue: Clue, uploaded_file) -> Evidence:
     """Attach a file to a clue. Like the clue, a file once added is never deleted."""
     _require_entry(actor, clue.campaign, clue.unit)
     if clue.status == Clue.Status.WITHDRAWN:
         raise ValidationError(_("A withdrawn clue takes no more files."))
-    if uploaded_file.size > EVIDENCE_MAX_MB * 1024 * 1024:
-        raise ValidationError({"file": _("A file may have at most %(size)d MB.") % {"size": EVIDENCE_MAX_MB}})
+    check_upload(uploaded_file)
     name_length = Evidence._meta.get_field("name").max_length
     return Evidence.objects.create(
         clue=clue, file=uploaded_file, name=uploaded_file.name[:name_length], uploaded_by=actor

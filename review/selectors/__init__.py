@@ -3,7 +3,8 @@
 Clues, assessments and disposals are read through the units the user may review (``permissions.units(user,
 Perm.REVIEW)``, ``reviewable_units`` below): staff hold no REVIEW, so nothing here ever hands them a rating. The
 declaration page reads the one unit its view has checked the user enters data for. One module per page of
-``review.views``: ``queue``, ``clue``, ``approvals``.
+``review.views``: ``queue``, ``clue``, ``approvals``, ``tasks`` (which starts from the units the user acts for and
+reads no rating).
 """
 
 from django.db.models import QuerySet
