@@ -163,6 +163,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "screening.tasks.send_deadline_reminders_task",
         "schedule": crontab(hour=8, minute=0),
     },
+    "overdue-disposals": {
+        "task": "review.tasks.send_overdue_notices_task",
+        "schedule": crontab(hour=8, minute=10),
+    },
 }
 
 # Production hardening: on by default whenever DEBUG is off; an intranet without TLS can switch them off explicitly.

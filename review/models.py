@@ -198,6 +198,21 @@ class DisposalFile(models.Model):
         return self.name
 
 
+class OverdueNotice(models.Model):
+    """An overdue disposal was notified on ``day``, so that running the daily job again that day sends nothing."""
+
+    disposal = models.ForeignKey(Disposal, on_delete=models.CASCADE, related_name="overdue_notices")
+    day = models.DateField(_("sent on"))
+
+    class Meta:
+        verbose_name = _("overdue notice sent")
+        verbose_name_plural = _("overdue notices sent")
+        constraints = [models.UniqueConstraint(fields=["disposal", "day"], name="review_overdue_notice_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.disposal} · {self.day}"
+
+
 class CountyReturn(models.Model):
     """A county's answers for attachment 3 ("无非法集资区、县"), per year; filled by the county, not by departments."""
 
