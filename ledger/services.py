@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from orgs import permissions
+from orgs.batch import each_or_none
 from orgs.models import Unit
 from orgs.permissions import Perm
 from screening import locks
@@ -427,6 +428,13 @@ def clue_submit(*, actor, clue: Clue) -> Clue:
     clue.save(update_fields=["status", "submitted_at", "version", "updated_at"])
     ClueEvent.objects.create(clue=clue, kind=ClueEvent.Kind.SUBMITTED, actor=actor)
     return clue
+
+
+@transaction.atomic
+def clues_submit(*, actor, clues) -> int:
+    """Submit several clues at once: all of them, or none when any is refused, each refusal naming its clue."""
+    return each_or_none(clues, lambda clue: clue_submit(actor=actor, clue=clue), name=str,
+                        refusals=(locks.EntryClosed,))
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
 
+from ledger.forms import ClueSelectionForm
 from ledger.models import Clue
 from screening.forms import DateInput
 from screening.models import Term
@@ -62,14 +63,15 @@ class ReasonForm(SharedPageForm):
     reason = forms.CharField(label=_("Reason"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class BulkAcceptForm(forms.Form):
-    clue = forms.ModelMultipleChoiceField(
-        queryset=Clue.objects.none(), error_messages={"required": _("Tick the clues to accept.")}
-    )
+class BulkAcceptForm(ClueSelectionForm):
+    nothing_ticked = _("Tick the clues to accept.")
 
-    def __init__(self, *args, clues, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["clue"].queryset = clues
+
+class BulkReturnForm(ClueSelectionForm):
+    nothing_ticked = _("Tick the clues to return.")
+    # Optional here: the service says when a reason is needed, in its own words.
+    reason = forms.CharField(label=_("Reason for returning the ticked clues"), max_length=500, required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class RatingForm(SharedPageForm):

@@ -21,6 +21,7 @@ from ledger import services as ledger_services
 from ledger.models import Clue, ClueEvent, ScreeningRecord
 from orgs import permissions
 from orgs import services as org_services
+from orgs.batch import each_or_none
 from orgs.models import Unit
 from orgs.permissions import Perm
 from screening.locks import today_local
@@ -65,20 +66,20 @@ def clue_accept(*, actor, clue: Clue) -> Clue:
 
 @transaction.atomic
 def clues_accept(*, actor, clues) -> int:
-    """Accept several submitted clues at once; all or none."""
-    accepted = 0
-    for clue in clues:
-        clue_accept(actor=actor, clue=clue)
-        accepted += 1
-    return accepted
+    """Accept several submitted clues at once: all, or none when any is refused, each refusal naming its clue."""
+    return each_or_none(clues, lambda clue: clue_accept(actor=actor, clue=clue), name=str)
+
+
+def _check_return_reason(reason: str) -> None:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say what the unit should correct.")})
 
 
 @transaction.atomic
 def clue_return(*, actor, clue: Clue, reason: str) -> Clue:
     """Send a submitted clue back to its unit with the reason; staff correct it and submit it again."""
     _require_review(actor, clue.unit)
-    if not reason.strip():
-        raise ValidationError({"reason": _("Say what the unit should correct.")})
+    _check_return_reason(reason)
     clue = _locked(clue)
     if clue.status not in (Clue.Status.SUBMITTED, Clue.Status.ACCEPTED):
         raise ValidationError(_("Only a submitted or accepted clue can be returned."))
@@ -88,6 +89,13 @@ def clue_return(*, actor, clue: Clue, reason: str) -> Clue:
     clue.save(update_fields=["status", "return_reason", "version", "updated_at"])
     _event(clue, ClueEvent.Kind.RETURNED, actor, reason.strip())
     return clue
+
+
+@transaction.atomic
+def clues_return(*, actor, clues, reason: str) -> int:
+    """Return several clues with one reason for all: all, or none when any is refused, each refusal naming its clue."""
+    _check_return_reason(reason)
+    return each_or_none(clues, lambda clue: clue_return(actor=actor, clue=clue, reason=reason), name=str)
 
 
 # Rating --------------------------------------------------------------------------------------------------------------

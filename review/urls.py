@@ -13,6 +13,7 @@ urlpatterns = [
     path("tasks/files/<int:pk>/", tasks.disposal_file, name="disposal_file"),
     path("<slug:slug>/queue/", queue.queue, name="queue"),
     path("<slug:slug>/queue/accept/", queue.queue_accept, name="queue_accept"),
+    path("<slug:slug>/queue/return/", queue.queue_return, name="queue_return"),
     path("<slug:slug>/overdue/", queue.overdue, name="overdue"),
     path("<slug:slug>/approvals/", approvals.approvals, name="approvals"),
     path("<slug:slug>/approvals/<int:unit_pk>/", approvals.approval_action, name="approval_action"),

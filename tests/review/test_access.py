@@ -183,3 +183,26 @@ def test_the_task_services_refuse_anyone_but_the_responsible_unit(tree, assigned
         with pytest.raises(PermissionDenied):
             review_services.task_stage_report(actor=actor, disposal=disposal, stage="finished", text="x")
     assert not disposal.notes.exists()
+
+
+@pytest.mark.parametrize(("name", "status"), [
+    ("staff", 403), ("department_staff", 403), ("leader", 403), ("other_county_office", 404), ("office", 302),
+])
+def test_only_the_office_returns_clues_from_the_queue(client, tree, open_campaign, submitted, name, status):
+    login(client, _who(tree, name))
+    response = client.post(reverse("review:queue_return", args=[open_campaign.slug]),
+                           {"clue": [submitted.pk], "reason": "请补充"})
+    assert response.status_code == status
+    assert Clue.objects.get(pk=submitted.pk).status == ("returned" if name == "office" else "submitted")
+
+
+@pytest.mark.parametrize(("name", "status"), [
+    ("staff", 302), ("department_staff", 302), ("leader", 302), ("office", 302), ("other_county_office", 404),
+])
+def test_only_the_staff_of_the_unit_submit_its_clues_from_the_list(client, tree, open_campaign, report, name, status):
+    draft = report(submit=False)
+    login(client, _who(tree, name))
+    response = client.post(reverse("ledger:clues_submit", args=[open_campaign.slug]),
+                           {"clue": [draft.pk], "confirmed": "on"})
+    assert response.status_code == status
+    assert Clue.objects.get(pk=draft.pk).status == ("submitted" if name == "staff" else "draft")
