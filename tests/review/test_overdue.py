@@ -1,12 +1,14 @@
 """The daily notice of overdue disposals. The county office (user office) made 甲县市场监管局 (user department_staff)
 responsible for the disposal of clues of 一街道; the city office (user city_office) stands above the county office."""
 
+import threading
+import time
 from datetime import timedelta
 
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.db import connection
+from django.db import IntegrityError, connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -15,7 +17,7 @@ from django.utils.translation import override
 from ledger import services as ledger_services
 from orgs.models import Notification, User
 from review import overdue, services
-from review.models import Disposal
+from review.models import Disposal, OverdueNotice
 from review.services import DisposalPlan
 from review.tasks import send_overdue_notices_task
 from screening.locks import today_local
@@ -155,12 +157,38 @@ def test_both_lists_show_the_disposal_overdue(client, tree, open_campaign, assig
 
 
 def test_the_database_keeps_one_notice_a_disposal_a_day(tree, open_campaign, assign):
-    from django.db import IntegrityError, transaction
-
-    from review.models import OverdueNotice
-
     task = assign("逾期公司", deadline_days=-3)
     OverdueNotice.objects.create(disposal=task, day=TODAY)
     with pytest.raises(IntegrityError), transaction.atomic():
         OverdueNotice.objects.create(disposal=task, day=TODAY)
     OverdueNotice.objects.create(disposal=task, day=TODAY + timedelta(days=1))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has one writer at a time: no two runs overlap")
+def test_two_runs_at_the_same_moment_send_once(transactional_db, tree, open_campaign, assign):
+    assign("逾期公司", deadline_days=-3)
+    Notification.objects.all().delete()
+    first_sent, release, counts = threading.Event(), threading.Event(), {}
+
+    def first():
+        with transaction.atomic():  # holds the run's locks until released
+            counts["first"] = len(overdue._send(TODAY))
+            first_sent.set()
+            release.wait(10)
+        connections.close_all()
+
+    def second():
+        first_sent.wait(10)
+        counts["second"] = len(overdue._send(TODAY))
+        connections.close_all()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    first_sent.wait(10)
+    time.sleep(0.5)  # the second run is now waiting on the first one's locks
+    assert "second" not in counts
+    release.set()
+    for thread in threads:
+        thread.join(20)
+    assert counts == {"first": 2, "second": 0} and Notification.objects.count() == 2
