@@ -5,6 +5,7 @@ stands above the county office."""
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -232,6 +233,17 @@ def test_a_new_task_is_announced_to_the_responsible_unit(tree, task):
     assert "约谈法定代表人，十日内报送整改方案" in notice.body and "警示约谈" in notice.body
     assert notice.link == reverse("review:task", args=[task.pk])
     assert told("staff") == []  # the reporting unit is not the responsible one
+
+
+def test_the_new_task_is_mailed_with_its_link(tree, report, term, django_capture_on_commit_callbacks):
+    staff = tree.user("department_staff")
+    staff.email = "scjg@example.gov.cn"
+    staff.save(update_fields=["email"])
+    with django_capture_on_commit_callbacks(execute=True):
+        task = services.disposal_save(actor=tree.user("office"), clue=report(), plan=plan(tree, term))
+    [message] = mail.outbox
+    assert message.to == ["scjg@example.gov.cn"] and message.subject == "新的处置任务：天津某某投资管理有限公司"
+    assert message.body.endswith(reverse("review:task", args=[task.pk]))
 
 
 def test_the_responsible_unit_hears_of_a_change_of_its_task_only(tree, task, submitted, term):
