@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import capfirst
@@ -102,10 +102,12 @@ def clues_submit(request, slug):
     user = request.user
     campaign = screening_selectors.campaign_for_user_or_404(user, slug)
     form = BulkSubmitForm(request.POST, clues=selectors.clues_visible_to(user, campaign=campaign))
-    back = reverse("ledger:clue_list", args=[campaign.slug]) + "?" + request.POST.get("query", "")
+    # The list's filters, carried through both posts to come back to the same list (re-encoded: it is posted text).
+    query = QueryDict(request.POST.get("query", "")).urlencode()
+    back = reverse("ledger:clue_list", args=[campaign.slug]) + (f"?{query}" if query else "")
     if form.is_valid() and not form.cleaned_data["confirmed"]:
         return render(request, "ledger/clues_submit_confirm.html", {
-            "campaign": campaign, "clues": form.cleaned_data["clue"], "query": request.POST.get("query", ""),
+            "campaign": campaign, "clues": form.cleaned_data["clue"], "query": query,
         })
     count = _submit(form, lambda: services.clues_submit(actor=user, clues=form.cleaned_data["clue"]))
     if count is None:
