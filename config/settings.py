@@ -83,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "orgs.context_processors.workspace",
+                "review.context_processors.tasks",
             ],
         },
     },
@@ -161,6 +162,10 @@ CELERY_BEAT_SCHEDULE = {
     "deadline-reminders": {
         "task": "screening.tasks.send_deadline_reminders_task",
         "schedule": crontab(hour=8, minute=0),
+    },
+    "overdue-disposals": {
+        "task": "review.tasks.send_overdue_notices_task",
+        "schedule": crontab(hour=8, minute=10),
     },
 }
 

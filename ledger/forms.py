@@ -203,6 +203,27 @@ class RecordForm(EntryForm):
                 self.fields[name].disabled = True
 
 
+class ClueSelectionForm(forms.Form):
+    """The clues ticked in a list, among ``clues`` (those the list may offer); what may be done to each is the
+    service's question. Each use says what to tick in ``nothing_ticked``."""
+
+    nothing_ticked: str
+    clue = forms.ModelMultipleChoiceField(queryset=Clue.objects.none())
+
+    def __init__(self, *args, clues, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["clue"].queryset = clues
+        self.fields["clue"].error_messages["required"] = self.nothing_ticked
+
+
+class BulkSubmitForm(ClueSelectionForm):
+    """Submitting several clues takes two posts: the ticked clues, then the same once the user has seen them counted
+    and confirmed."""
+
+    nothing_ticked = _("Tick the clues to submit.")
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
 class EvidenceForm(forms.Form):
     # The storage shortens long names itself; the form must not refuse them.
     file = model_field(Evidence, "file", max_length=None)

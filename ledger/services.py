@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from orgs import permissions
+from orgs.batch import each_or_none
 from orgs.models import Unit
 from orgs.permissions import Perm
 from screening import locks
@@ -434,6 +435,13 @@ def clue_submit(*, actor, clue: Clue) -> Clue:
 
 
 @transaction.atomic
+def clues_submit(*, actor, clues) -> int:
+    """Submit several clues at once: all of them, or none when any is refused, each refusal naming its clue."""
+    return each_or_none(clues, lambda clue: clue_submit(actor=actor, clue=clue), name=str,
+                        refusals=(locks.EntryClosed,))
+
+
+@transaction.atomic
 def clue_withdraw(*, actor, clue: Clue, reason: str) -> Clue:
     """Nothing is deleted: a clue is withdrawn with a reason, and its institution counts as screened without problem."""
     _require_entry(actor, clue.campaign, clue.unit)
@@ -460,14 +468,19 @@ def clue_withdraw(*, actor, clue: Clue, reason: str) -> Clue:
 EVIDENCE_MAX_MB = 20
 
 
+def check_upload(uploaded_file) -> None:
+    """The size limit of every file kept as evidence, the clue's here and the disposal's in review."""
+    if uploaded_file.size > EVIDENCE_MAX_MB * 1024 * 1024:
+        raise ValidationError({"file": _("A file may have at most %(size)d MB.") % {"size": EVIDENCE_MAX_MB}})
+
+
 @transaction.atomic
 def evidence_add(*, actor, clue: Clue, uploaded_file) -> Evidence:
     """Attach a file to a clue. Like the clue, a file once added is never deleted."""
     _require_entry(actor, clue.campaign, clue.unit)
     if clue.status == Clue.Status.WITHDRAWN:
         raise ValidationError(_("A withdrawn clue takes no more files."))
-    if uploaded_file.size > EVIDENCE_MAX_MB * 1024 * 1024:
-        raise ValidationError({"file": _("A file may have at most %(size)d MB.") % {"size": EVIDENCE_MAX_MB}})
+    check_upload(uploaded_file)
     name_length = Evidence._meta.get_field("name").max_length
     return Evidence.objects.create(
         clue=clue, file=uploaded_file, name=uploaded_file.name[:name_length], uploaded_by=actor

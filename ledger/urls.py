@@ -8,6 +8,7 @@ urlpatterns = [
     path("entities/lookup/", views.entity_lookup, name="entity_lookup"),
     path("<slug:slug>/clues/", views.clue_list, name="clue_list"),
     path("<slug:slug>/clues/new/", views.clue_create, name="clue_create"),
+    path("<slug:slug>/clues/submit/", views.clues_submit, name="clues_submit"),
     path("<slug:slug>/records/", views.record_list, name="record_list"),
     path("<slug:slug>/records/new/", views.record_create, name="record_create"),
     path("<slug:slug>/export.xlsx", import_views.ledger_export, name="export"),

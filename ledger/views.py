@@ -7,15 +7,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from orgs import permissions
-from orgs.formtools import add_refusal
+from orgs.formtools import add_refusal, refused
 from orgs import selectors as org_selectors
 from orgs.permissions import Perm
 from screening import selectors as screening_selectors
@@ -23,7 +24,7 @@ from screening.locks import EntryClosed, entry_state
 
 from . import flags, selectors, services
 from .filters import ClueFilter, RecordFilter
-from .forms import ClueForm, EvidenceForm, RecordForm, WithdrawForm, entity_values
+from .forms import BulkSubmitForm, ClueForm, EvidenceForm, RecordForm, WithdrawForm, entity_values
 from .models import Clue, Entity, ScreeningRecord
 from .services import StaleEdit
 
@@ -77,6 +78,7 @@ def clue_list(request, slug):
         request.GET or None, selectors.clues_flagged(user, campaign), user=user, campaign=campaign, keywords=keywords
     )
     page = Paginator(clue_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    entering = set(selectors.units_entering_in(user, campaign).values_list("pk", flat=True))
     return render(
         request,
         "ledger/clue_list.html",
@@ -86,9 +88,35 @@ def clue_list(request, slug):
             "page": page,
             "rows": flags.flag_clues(page, keywords),
             "ordering": request.GET.get("o", ""),
-            "may_enter": selectors.units_entering_in(user, campaign).exists(),
+            "entering": entering,
+            "may_enter": bool(entering),
+            "submittable": Clue.EDITABLE,
         },
     )
+
+
+@login_required
+@require_POST
+def clues_submit(request, slug):
+    """Submit the clues ticked in the list: first the count and the list to confirm, then all of them or none."""
+    user = request.user
+    campaign = screening_selectors.campaign_for_user_or_404(user, slug)
+    form = BulkSubmitForm(request.POST, clues=selectors.clues_visible_to(user, campaign=campaign))
+    # The list's filters, carried through both posts to come back to the same list (re-encoded: it is posted text).
+    query = QueryDict(request.POST.get("query", "")).urlencode()
+    back = reverse("ledger:clue_list", args=[campaign.slug]) + (f"?{query}" if query else "")
+    if form.is_valid() and not form.cleaned_data["confirmed"]:
+        return render(request, "ledger/clues_submit_confirm.html", {
+            "campaign": campaign, "clues": form.cleaned_data["clue"], "query": query,
+        })
+    count = _submit(form, lambda: services.clues_submit(actor=user, clues=form.cleaned_data["clue"]))
+    if count is None:
+        refused(request, form, _("Nothing was submitted:"))
+    else:
+        messages.success(request, ngettext("%(count)d clue has been submitted to the office.",
+                                           "%(count)d clues have been submitted to the office.", count)
+                         % {"count": count})
+    return redirect(back)
 
 
 @login_required

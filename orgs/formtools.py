@@ -1,7 +1,8 @@
-"""Turning a service's refusal into form errors, shared by the views of every app."""
+"""Turning a service's refusal into form errors, and form errors into a message, shared by the views of every app."""
 
 from collections.abc import Callable
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 
 
@@ -24,3 +25,10 @@ def submit(form, action: Callable[[], object]) -> bool:
         add_refusal(form, error)
         return False
     return True
+
+
+def refused(request, form, heading: str) -> None:
+    """Say, in a message above the page, that nothing was done and each reason why, one a line (the form of a button
+    in a list, which has no place of its own to show errors)."""
+    reasons = [message for errors in form.errors.values() for message in errors]
+    messages.error(request, "\n".join([heading, *reasons]))

@@ -37,6 +37,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
 }
 
 
+# Work the office assigns to a unit (a disposal task, 一事一策) is carried out by those who enter data for it: its staff,
+# as far down as their data entry reaches (a township's staff for its villages). Offices and leaders hold no ENTER: they
+# follow the tasks they set, and never act on one; the staff of another unit reach no task of this one.
+ACT_ON_TASKS = Perm.ENTER
+
+
 # What an admin membership allows in the Django admin site (model-level, on top of the object grants above).
 ADMIN_SITE_PERMISSIONS = (
     "orgs.view_unit", "orgs.add_unit", "orgs.change_unit",
@@ -123,17 +129,34 @@ def units_followed(user) -> QuerySet[Unit]:
     return _covered(user, *FOLLOW_PROGRESS)
 
 
+def _active_grantees(perm: Perm, lineages: Iterable[list[int]]) -> dict[int, set]:
+    """{unit id: the active users granted ``perm`` on exactly that unit}, over every unit of the lineages."""
+    granted_on: dict[int, set] = {}
+    grants = _grants_of_perm(perm).filter(
+        content_object_id__in={pk for lineage in lineages for pk in lineage}, user__is_active=True
+    )
+    for grant in grants.select_related("user"):
+        granted_on.setdefault(grant.content_object_id, set()).add(grant.user)
+    return granted_on
+
+
 def holders(perm: Perm, units: Iterable[Unit]) -> dict[Unit, set]:
     """For each unit, the active users granted ``perm`` on it or on an ancestor: one query. (A superuser's blanket
     MANAGE is no grant and is not listed.)"""
     lineages = {unit: unit.lineage_ids for unit in units}
-    granted_on: dict[int, set] = {}
-    grants = _grants_of_perm(perm).filter(
-        content_object_id__in={pk for lineage in lineages.values() for pk in lineage}, user__is_active=True
-    )
-    for grant in grants.select_related("user"):
-        granted_on.setdefault(grant.content_object_id, set()).add(grant.user)
+    granted_on = _active_grantees(perm, lineages.values())
     return {unit: set().union(*(granted_on.get(pk, ()) for pk in lineage)) for unit, lineage in lineages.items()}
+
+
+def nearest_holders(perm: Perm, units: Iterable[Unit]) -> dict[Unit, set]:
+    """For each unit, the active users granted ``perm`` on the closest unit of its lineage that has such grants: for
+    REVIEW, the office directly above the unit rather than every office up to the province. One query."""
+    lineages = {unit: unit.lineage_ids for unit in units}
+    granted_on = _active_grantees(perm, lineages.values())
+    return {
+        unit: next((granted_on[pk] for pk in reversed(lineage) if pk in granted_on), set())
+        for unit, lineage in lineages.items()
+    }
 
 
 def has_anywhere(user, perm: Perm) -> bool:

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
 
+from ledger.forms import ClueSelectionForm
 from ledger.models import Clue
 from screening.forms import DateInput
 from screening.models import Term
@@ -62,14 +63,15 @@ class ReasonForm(SharedPageForm):
     reason = forms.CharField(label=_("Reason"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class BulkAcceptForm(forms.Form):
-    clue = forms.ModelMultipleChoiceField(
-        queryset=Clue.objects.none(), error_messages={"required": _("Tick the clues to accept.")}
-    )
+class BulkAcceptForm(ClueSelectionForm):
+    nothing_ticked = _("Tick the clues to accept.")
 
-    def __init__(self, *args, clues, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["clue"].queryset = clues
+
+class BulkReturnForm(ClueSelectionForm):
+    nothing_ticked = _("Tick the clues to return.")
+    # Optional here: the service says when a reason is needed, in its own words.
+    reason = forms.CharField(label=_("Reason for returning the ticked clues"), max_length=500, required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class RatingForm(SharedPageForm):
@@ -132,7 +134,7 @@ class BaseNoticeFormSet(forms.BaseFormSet):
 NoticeFormSet = forms.formset_factory(NoticeForm, formset=BaseNoticeFormSet, extra=2)
 
 PLAN_FIELDS = [
-    "responsible_unit", "measures", "deadline", "track", "not_handled_reason", "stage", "case_filed_on",
+    "responsible_unit", "measures", "deadline", "instructions", "track", "not_handled_reason", "stage", "case_filed_on",
     "refund_status", "refunded_share", "handling_result",
 ]
 
@@ -153,6 +155,7 @@ class DisposalForm(forms.Form):
             widgets={
                 "deadline": DateInput, "case_filed_on": DateInput, "measures": forms.CheckboxSelectMultiple,
                 "track": forms.RadioSelect, "handling_result": forms.TextInput(attrs={"list": "handling-results"}),
+                "instructions": forms.Textarea(attrs={"rows": 3}),
             },
             field_classes={"responsible_unit": ResponsibleUnitField},
         ))
@@ -186,6 +189,23 @@ class ProgressForm(SharedPageForm):
     id_prefix = "progress"
     on = forms.DateField(label=_("date"), widget=DateInput)
     text = forms.CharField(label=_("progress"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class StageReportForm(SharedPageForm):
+    """The responsible unit reports a stage reached: one of the stages after the task's own."""
+
+    id_prefix = "stage"
+    stage = forms.ChoiceField(label=_("Stage reached"), choices=())
+    text = forms.CharField(label=_("What has been done"), widget=forms.Textarea(attrs={"rows": 3}))
+    case_filed_on = forms.DateField(label=_("criminal case filed on"), required=False, widget=DateInput)
+
+    def __init__(self, *args, disposal: Disposal, **kwargs):
+        super().__init__(*args, **kwargs)
+        later = list(Disposal.Stage)[list(Disposal.Stage).index(disposal.stage) + 1:]
+        self.fields["stage"].choices = [(stage.value, stage.label) for stage in later]
+        # Only an investigation records a case, once.
+        if disposal.track != Disposal.Track.INVESTIGATE or disposal.case_filed_on:
+            del self.fields["case_filed_on"]
 
 
 class TransferForm(SharedPageForm):

@@ -1,6 +1,7 @@
 """The office's records on clues: the rating, the disposal (一事一策) with its notices and progress notes, and the
 county return of attachment 3."""
 
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -60,8 +61,19 @@ class Assessment(models.Model):
         return self.Level(self.level).label
 
 
+class DisposalQuerySet(models.QuerySet):
+    def open(self) -> "DisposalQuerySet":
+        """Still to be carried out: not finished, and the clue not withdrawn."""
+        return self.exclude(stage=Disposal.Stage.FINISHED).exclude(clue__status=Clue.Status.WITHDRAWN)
+
+    def overdue(self, on: date) -> "DisposalQuerySet":
+        """Open past the deadline: the deadline (the whole day) is over by ``on``."""
+        return self.open().filter(deadline__lt=on)
+
+
 class Disposal(models.Model):
-    """一事一策: how one clue is being dealt with."""
+    """一事一策: how one clue is being dealt with. The office plans it; the responsible unit carries it out (its
+    "disposal task"), noting progress, adding files and reporting each stage done."""
 
     class Track(models.TextChoices):
         RECTIFY = "rectify", _("Rectify (整改)")
@@ -97,8 +109,14 @@ class Disposal(models.Model):
     handling_result = models.CharField(
         _("handling result"), max_length=100, blank=True, help_text=_("e.g. 正在整改并正常营业, 停业整改")
     )
+    instructions = models.TextField(
+        _("what the office asks"), blank=True,
+        help_text=_("Shown to the responsible unit with its task, e.g. what to check and what to report by when."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(m2m_fields=[measures])
+
+    objects = DisposalQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("disposal")
@@ -142,6 +160,10 @@ class ProgressNote(models.Model):
     disposal = models.ForeignKey(Disposal, on_delete=models.CASCADE, related_name="notes")
     on = models.DateField(_("date"))
     text = models.TextField(_("progress"))
+    stage_reported = models.CharField(
+        _("stage reported"), max_length=16, choices=Disposal.Stage.choices, blank=True,
+        help_text=_("The stage the responsible unit reported reached with this note, if any."),
+    )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -152,6 +174,43 @@ class ProgressNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.on}: {self.text[:20]}"
+
+
+class DisposalFile(models.Model):
+    """A file the responsible unit adds to its task (a record of the talk, a penalty decision, a rectification report).
+
+    It belongs to the disposal, not to the clue's evidence (ledger.Evidence): the reporting unit does not see what the
+    responsible unit files, nor the responsible unit the reporting unit's evidence. Served only through a checked view.
+    """
+
+    disposal = models.ForeignKey(Disposal, on_delete=models.PROTECT, related_name="files")
+    file = models.FileField(_("file"), upload_to="disposal/%Y/%m/")
+    name = models.CharField(_("file name"), max_length=200)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("disposal file")
+        verbose_name_plural = _("disposal files")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OverdueNotice(models.Model):
+    """An overdue disposal was notified on ``day``, so that running the daily job again that day sends nothing."""
+
+    disposal = models.ForeignKey(Disposal, on_delete=models.CASCADE, related_name="overdue_notices")
+    day = models.DateField(_("sent on"))
+
+    class Meta:
+        verbose_name = _("overdue notice sent")
+        verbose_name_plural = _("overdue notices sent")
+        constraints = [models.UniqueConstraint(fields=["disposal", "day"], name="review_overdue_notice_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.disposal} · {self.day}"
 
 
 class CountyReturn(models.Model):

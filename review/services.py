@@ -1,7 +1,9 @@
-"""The office's writes on clues: review, rating, key clues, disposal (一事一策), transfer and merge.
+"""The office's writes on clues: review, rating, key clues, disposal (一事一策), transfer and merge; and the responsible
+unit's writes on its disposal task.
 
-Each checks that the actor holds REVIEW on the clue's unit, runs in a transaction, and leaves a ClueEvent saying who,
-when, what and why (field-level changes are kept by django-simple-history as well).
+Each checks that the actor holds REVIEW on the clue's unit (the task's writes: that the actor acts for the responsible
+unit), runs in a transaction, and leaves a ClueEvent saying who, when, what and why (field-level changes are kept by
+django-simple-history as well). Each side is told of what the other does to a disposal.
 """
 
 from dataclasses import dataclass
@@ -10,18 +12,23 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from ledger import services as ledger_services
 from ledger.models import Clue, ClueEvent, ScreeningRecord
 from orgs import permissions
+from orgs import services as org_services
+from orgs.batch import each_or_none
 from orgs.models import Unit
 from orgs.permissions import Perm
 from screening.locks import today_local
 from screening.models import Term
 
 from . import notices
-from .models import Assessment, CountyReturn, Disposal, ProgressNote, ProvinceNotice
+from .models import Assessment, CountyReturn, Disposal, DisposalFile, ProgressNote, ProvinceNotice
 
 HIGH_SUM = 14
 MEDIUM_SUM = 9
@@ -61,20 +68,20 @@ def clue_accept(*, actor, clue: Clue) -> Clue:
 
 @transaction.atomic
 def clues_accept(*, actor, clues) -> int:
-    """Accept several submitted clues at once; all or none."""
-    accepted = 0
-    for clue in clues:
-        clue_accept(actor=actor, clue=clue)
-        accepted += 1
-    return accepted
+    """Accept several submitted clues at once: all, or none when any is refused, each refusal naming its clue."""
+    return each_or_none(clues, lambda clue: clue_accept(actor=actor, clue=clue), name=str)
+
+
+def _check_return_reason(reason: str) -> None:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say what the unit should correct.")})
 
 
 @transaction.atomic
 def clue_return(*, actor, clue: Clue, reason: str) -> Clue:
     """Send a submitted clue back to its unit with the reason; staff correct it and submit it again."""
     _require_review(actor, clue.unit)
-    if not reason.strip():
-        raise ValidationError({"reason": _("Say what the unit should correct.")})
+    _check_return_reason(reason)
     clue = _locked(clue)
     if clue.status not in (Clue.Status.SUBMITTED, Clue.Status.ACCEPTED):
         raise ValidationError(_("Only a submitted or accepted clue can be returned."))
@@ -85,6 +92,13 @@ def clue_return(*, actor, clue: Clue, reason: str) -> Clue:
     _event(clue, ClueEvent.Kind.RETURNED, actor, reason.strip())
     notices.clue_returned(clue, reason.strip())
     return clue
+
+
+@transaction.atomic
+def clues_return(*, actor, clues, reason: str) -> int:
+    """Return several clues with one reason for all: all, or none when any is refused, each refusal naming its clue."""
+    _check_return_reason(reason)
+    return each_or_none(clues, lambda clue: clue_return(actor=actor, clue=clue, reason=reason), name=str)
 
 
 # Rating --------------------------------------------------------------------------------------------------------------
@@ -182,6 +196,12 @@ class DisposalPlan:
     refunded_share: Decimal | None = None
     handling_result: str = ""
     notices: dict[str, int] | None = None  # province → times notified
+    instructions: str = ""
+
+
+def _needs_case_date(track: str, stage: str, case_filed_on: date | None) -> bool:
+    """An investigation under way or finished has a criminal case, and attachment 3 counts it by the date it was filed."""
+    return track == Disposal.Track.INVESTIGATE and stage != Disposal.Stage.PLANNED and not case_filed_on
 
 
 def _check_plan(clue: Clue, plan: DisposalPlan) -> None:
@@ -190,7 +210,7 @@ def _check_plan(clue: Clue, plan: DisposalPlan) -> None:
         errors["track"] = _("Choose a track.")
     if plan.track == Disposal.Track.NOT_HANDLED and not plan.not_handled_reason.strip():
         errors["not_handled_reason"] = _("Say why the clue is not handled yet.")
-    if plan.track == Disposal.Track.INVESTIGATE and plan.stage != Disposal.Stage.PLANNED and not plan.case_filed_on:
+    if _needs_case_date(plan.track, plan.stage, plan.case_filed_on):
         errors["case_filed_on"] = _("Give the date the criminal case was filed.")
     if plan.refund_status and plan.refunded_share is None and plan.refund_status == Disposal.Refund.REFUNDING:
         errors["refunded_share"] = _("Give the share refunded so far.")
@@ -213,11 +233,12 @@ def disposal_save(*, actor, clue: Clue, plan: DisposalPlan) -> Disposal:
         raise ValidationError(_("Plan the disposal of a submitted or accepted clue."))
     _check_plan(clue, plan)
     disposal = Disposal.objects.filter(clue=clue).first() or Disposal(clue=clue)
+    before = _task_terms(disposal) if disposal.pk else None
     disposal.responsible_unit, disposal.track, disposal.deadline = plan.responsible_unit, plan.track, plan.deadline
     disposal.stage, disposal.not_handled_reason = plan.stage, plan.not_handled_reason.strip()
     disposal.case_filed_on, disposal.refund_status = plan.case_filed_on, plan.refund_status
     disposal.refunded_share = Decimal("100.00") if plan.refund_status == Disposal.Refund.REFUNDED else plan.refunded_share
-    disposal.handling_result = plan.handling_result.strip()
+    disposal.handling_result, disposal.instructions = plan.handling_result.strip(), plan.instructions.strip()
     disposal._history_user = actor
     disposal.save()
     disposal.measures.set(plan.measures)
@@ -226,22 +247,164 @@ def disposal_save(*, actor, clue: Clue, plan: DisposalPlan) -> Disposal:
         for province, times in plan.notices.items():
             ProvinceNotice.objects.update_or_create(disposal=disposal, province=province, defaults={"times": times})
     _event(clue, ClueEvent.Kind.DISPOSAL_PLANNED, actor, track=plan.track, stage=plan.stage)
+    _tell_of_plan(actor, clue, disposal, before)
     return disposal
 
 
-@transaction.atomic
-def progress_add(*, actor, clue: Clue, on: date, text: str) -> ProgressNote:
-    _require_review(actor, clue.unit)
-    disposal = Disposal.objects.filter(clue=clue).first()
-    if disposal is None:
-        raise ValidationError(_("Plan the disposal before noting progress."))
+def _task_terms(disposal: Disposal) -> tuple:
+    """What the responsible unit works to: a change of any of it is news to the unit, a change of the refund or the
+    handling result (the office's own bookkeeping) is not."""
+    return (
+        disposal.responsible_unit_id, disposal.track, disposal.stage, disposal.deadline, disposal.instructions,
+        frozenset(disposal.measures.values_list("pk", flat=True)),
+    )
+
+
+def _tell_of_plan(actor, clue: Clue, disposal: Disposal, before: tuple | None) -> None:
+    """A new task for the responsible unit, a task taken from a unit, or a task whose terms changed: each unit concerned
+    hears of it."""
+    unit = disposal.responsible_unit
+    names = {"entity": clue.entity.name, "unit": unit.name, "terms": _terms_in_words(disposal)}
+    if before is None or before[0] != unit.pk:
+        _tell_responsible_unit(actor, disposal, unit,
+                               title=_("New disposal task: %(entity)s") % names,
+                               body=_("%(unit)s is responsible for the disposal of %(entity)s. %(terms)s") % names)
+        if before is not None:
+            previous = Unit.objects.get(pk=before[0])
+            _tell_responsible_unit(actor, disposal, previous,
+                                   title=_("Disposal task handed on: %(entity)s") % names,
+                                   body=_("The disposal of %(entity)s is now the task of %(unit)s.") % names,
+                                   link=reverse("review:tasks"))
+    elif before != _task_terms(disposal):
+        _tell_responsible_unit(actor, disposal, unit,
+                               title=_("Disposal task changed: %(entity)s") % names,
+                               body=_("The office changed the disposal task on %(entity)s. %(terms)s") % names)
+
+
+def _terms_in_words(disposal: Disposal) -> str:
+    measures = "、".join(term.name for term in disposal.measures.all()) or "—"
+    deadline = date_format(disposal.deadline) if disposal.deadline else _("not set")
+    terms = _("Track: %(track)s; measures: %(measures)s; deadline: %(deadline)s; stage: %(stage)s.") % {
+        "track": disposal.get_track_display(), "measures": measures, "deadline": deadline,
+        "stage": disposal.get_stage_display(),
+    }
+    return f"{terms}\n{disposal.instructions}" if disposal.instructions else terms
+
+
+def _tell_responsible_unit(actor, disposal: Disposal, unit: Unit, *, title: str, body: str, link: str = "") -> None:
+    staff = permissions.holders(permissions.ACT_ON_TASKS, [unit])[unit]
+    org_services.notify(users=staff - {actor}, title=title, body=body,
+                        link=link or reverse("review:task", args=[disposal.pk]))
+
+
+def _tell_office(actor, disposal: Disposal, *, title: str, body: str) -> None:
+    """The office of the clue's unit (the one directly above it) hears of what the responsible unit did."""
+    clue = disposal.clue
+    office = permissions.nearest_holders(Perm.REVIEW, [clue.unit])[clue.unit]
+    org_services.notify(users=office - {actor}, title=title, body=body,
+                        link=reverse("review:clue", args=[clue.pk]) + "#progress")
+
+
+def _note(actor, disposal: Disposal, *, on: date, text: str, stage: str = "") -> ProgressNote:
     if not text.strip():
         raise ValidationError({"text": _("Write what happened.")})
     if on > today_local():
         raise ValidationError({"on": _("Progress cannot be dated in the future.")})
-    note = ProgressNote.objects.create(disposal=disposal, on=on, text=text.strip(), author=actor)
-    _event(clue, ClueEvent.Kind.PROGRESS, actor, text.strip()[:500], on=on.isoformat())
+    note = ProgressNote.objects.create(disposal=disposal, on=on, text=text.strip(), stage_reported=stage, author=actor)
+    if stage:
+        _event(disposal.clue, ClueEvent.Kind.DISPOSAL_PLANNED, actor, note.text[:500], track=disposal.track, stage=stage)
+    else:
+        _event(disposal.clue, ClueEvent.Kind.PROGRESS, actor, note.text[:500], on=on.isoformat())
     return note
+
+
+@transaction.atomic
+def progress_add(*, actor, clue: Clue, on: date, text: str) -> ProgressNote:
+    """The office notes progress itself; the responsible unit reads it with its task."""
+    _require_review(actor, clue.unit)
+    disposal = Disposal.objects.filter(clue=clue).select_related("clue__entity", "responsible_unit").first()
+    if disposal is None:
+        raise ValidationError(_("Plan the disposal before noting progress."))
+    note = _note(actor, disposal, on=on, text=text)
+    _tell_responsible_unit(actor, disposal, disposal.responsible_unit,
+                           title=_("Note from the office: %(entity)s") % {"entity": clue.entity.name},
+                           body=note.text)
+    return note
+
+
+# The responsible unit's task -----------------------------------------------------------------------------------------
+
+
+def _task_locked(actor, disposal: Disposal) -> Disposal:
+    """The disposal, locked, once the actor is found to act for its responsible unit and its clue still stands."""
+    disposal = (
+        Disposal.objects.select_for_update(of=("self",))
+        .select_related("clue__entity", "clue__unit", "responsible_unit")
+        .get(pk=disposal.pk)
+    )
+    permissions.require(actor, permissions.ACT_ON_TASKS, disposal.responsible_unit)
+    if disposal.clue.status == Clue.Status.WITHDRAWN:
+        raise ValidationError(_("The clue has been withdrawn: its disposal is closed."))
+    return disposal
+
+
+def _office_names(disposal: Disposal, **more) -> dict:
+    return {"entity": disposal.clue.entity.name, "unit": disposal.responsible_unit.name, **more}
+
+
+@transaction.atomic
+def task_progress_add(*, actor, disposal: Disposal, on: date, text: str) -> ProgressNote:
+    """The responsible unit notes how its task is going; the office is told."""
+    disposal = _task_locked(actor, disposal)
+    note = _note(actor, disposal, on=on, text=text)
+    names = _office_names(disposal, on=date_format(on), text=note.text)
+    _tell_office(actor, disposal, title=_("Disposal progress: %(entity)s") % names,
+                 body=_("%(unit)s noted on %(on)s: %(text)s") % names)
+    return note
+
+
+@transaction.atomic
+def task_stage_report(*, actor, disposal: Disposal, stage: str, text: str,
+                      case_filed_on: date | None = None) -> Disposal:
+    """The responsible unit reports a stage reached (under way, then finished), saying what was done. Stages only move
+    forward here: setting one back is the office's decision, in the plan. The office is told."""
+    disposal = _task_locked(actor, disposal)
+    order, errors = list(Disposal.Stage.values), {}
+    if stage not in order or order.index(stage) <= order.index(disposal.stage):
+        errors["stage"] = _("The task is already “%(stage)s”: report a later stage.") % {
+            "stage": disposal.get_stage_display()}
+    if not text.strip():
+        errors["text"] = _("Say what has been done.")
+    case_filed_on = disposal.case_filed_on or case_filed_on
+    if _needs_case_date(disposal.track, stage, case_filed_on):
+        errors["case_filed_on"] = _("Give the date the criminal case was filed.")
+    elif case_filed_on and case_filed_on > today_local():
+        errors["case_filed_on"] = _("The case cannot be filed in the future.")
+    if errors:
+        raise ValidationError(errors)
+    note = _note(actor, disposal, on=today_local(), text=text, stage=stage)
+    disposal.stage, disposal.case_filed_on = stage, case_filed_on
+    disposal._history_user = actor
+    disposal.save(update_fields=["stage", "case_filed_on", "updated_at"])
+    names = _office_names(disposal, stage=disposal.get_stage_display(), text=note.text)
+    _tell_office(actor, disposal, title=_("Disposal stage reported: %(entity)s") % names,
+                 body=_("%(unit)s reports the disposal of %(entity)s as %(stage)s: %(text)s") % names)
+    return disposal
+
+
+@transaction.atomic
+def task_file_add(*, actor, disposal: Disposal, uploaded_file) -> DisposalFile:
+    """The responsible unit files a record of its work; like evidence, a file once added is never deleted."""
+    disposal = _task_locked(actor, disposal)
+    ledger_services.check_upload(uploaded_file)
+    name_length = DisposalFile._meta.get_field("name").max_length
+    added = DisposalFile.objects.create(
+        disposal=disposal, file=uploaded_file, name=uploaded_file.name[:name_length], uploaded_by=actor
+    )
+    names = _office_names(disposal, name=added.name)
+    _tell_office(actor, disposal, title=_("Disposal file added: %(entity)s") % names,
+                 body=_("%(unit)s added %(name)s to the disposal of %(entity)s.") % names)
+    return added
 
 
 # Transfer and merge --------------------------------------------------------------------------------------------------

@@ -1,12 +1,19 @@
 from django.urls import path
 
-from .views import approvals, clue, queue
+from .views import approvals, clue, queue, tasks
 
 app_name = "review"
 urlpatterns = [
     path("", queue.home, name="home"),
+    path("tasks/", tasks.tasks, name="tasks"),
+    path("tasks/<int:pk>/", tasks.task, name="task"),
+    path("tasks/<int:pk>/progress/", tasks.task_progress, name="task_progress"),
+    path("tasks/<int:pk>/files/", tasks.task_file, name="task_file"),
+    path("tasks/<int:pk>/stage/", tasks.task_stage, name="task_stage"),
+    path("tasks/files/<int:pk>/", tasks.disposal_file, name="disposal_file"),
     path("<slug:slug>/queue/", queue.queue, name="queue"),
     path("<slug:slug>/queue/accept/", queue.queue_accept, name="queue_accept"),
+    path("<slug:slug>/queue/return/", queue.queue_return, name="queue_return"),
     path("<slug:slug>/overdue/", queue.overdue, name="overdue"),
     path("<slug:slug>/approvals/", approvals.approvals, name="approvals"),
     path("<slug:slug>/approvals/<int:unit_pk>/", approvals.approval_action, name="approval_action"),

@@ -40,7 +40,7 @@ def disposal_of(clue: Clue) -> Disposal | None:
     return (
         Disposal.objects.filter(clue=clue)
         .select_related("responsible_unit")
-        .prefetch_related("measures", "notices", "notes__author")
+        .prefetch_related("measures", "notices", "notes__author", "files__uploaded_by")
         .first()
     )
 

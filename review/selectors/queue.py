@@ -118,11 +118,7 @@ def overdue_disposals(user, campaign: Campaign, *, on: date | None = None) -> li
     overdue first."""
     on = on or today_local()
     disposals = (
-        Disposal.objects.filter(
-            clue__campaign=campaign, clue__unit__in=permissions.units_followed(user), deadline__lt=on
-        )
-        .exclude(stage=Disposal.Stage.FINISHED)
-        .exclude(clue__status=Clue.Status.WITHDRAWN)
+        Disposal.objects.overdue(on).filter(clue__campaign=campaign, clue__unit__in=permissions.units_followed(user))
         .select_related("clue__entity", "clue__unit", "responsible_unit")
         .order_by("deadline", "pk")
     )

@@ -1,5 +1,5 @@
-"""The office's lists of a campaign: the review queue (with accepting several clues at once) and the overdue disposals,
-which leaders read as well; and the workbench's home page."""
+"""The office's lists of a campaign: the review queue (with accepting or returning several clues at once) and the
+overdue disposals, which leaders read as well; and the workbench's home page."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,14 +15,14 @@ from django.views.decorators.http import require_POST
 from ledger.models import Clue
 from orgs import permissions
 from orgs import selectors as org_selectors
-from orgs.formtools import submit
+from orgs.formtools import refused, submit
 from orgs.permissions import Perm
 from screening import selectors as screening_selectors
 from screening.models import Campaign
 
 from .. import services
 from ..filters import QueueFilter
-from ..forms import BulkAcceptForm
+from ..forms import BulkAcceptForm, BulkReturnForm
 from ..selectors import queue as selectors
 
 PAGE_SIZE = 50
@@ -97,7 +97,22 @@ def queue_accept(request, slug):
         messages.success(request, ngettext("%(count)d clue accepted.", "%(count)d clues accepted.", count)
                          % {"count": count})
     else:
-        messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
+        refused(request, form, _("Nothing was accepted:"))
+    return redirect(_next_or(request, reverse("review:queue", args=[campaign.slug])))
+
+
+@login_required
+@require_POST
+def queue_return(request, slug):
+    campaign = _reviewed_campaign(request, slug)
+    form = BulkReturnForm(request.POST, clues=selectors.clues_reviewable_by(request.user, campaign))
+    if submit(form, lambda: services.clues_return(actor=request.user, clues=form.cleaned_data["clue"],
+                                                  reason=form.cleaned_data["reason"])):
+        count = len(form.cleaned_data["clue"])
+        messages.success(request, ngettext("%(count)d clue returned to its unit.",
+                                           "%(count)d clues returned to their units.", count) % {"count": count})
+    else:
+        refused(request, form, _("Nothing was returned:"))
     return redirect(_next_or(request, reverse("review:queue", args=[campaign.slug])))
 
 

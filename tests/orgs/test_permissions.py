@@ -188,3 +188,26 @@ def test_an_inactive_leader_follows_nothing(tree):
     leader.save()
     assert not permissions.follows_progress(leader, tree.unit("county"))
     assert not permissions.units_followed(leader).exists()
+
+
+def test_tasks_are_acted_on_by_the_staff_of_the_responsible_unit_only(tree):
+    """Staff act on the tasks of their unit and of the units beneath it; offices and leaders follow tasks and never act
+    on one, and no staff reach another unit's tasks."""
+    act, department, township = permissions.ACT_ON_TASKS, tree.unit("department"), tree.unit("township")
+    assert permissions.has(tree.user("department_staff"), act, department)
+    assert not permissions.has(tree.user("department_staff"), act, township)
+    assert permissions.has(tree.user("staff"), act, tree.unit("village"))
+    assert not permissions.has(tree.user("staff"), act, department)
+    for role in ("office", "leader", "admin", "city_office"):
+        assert not permissions.units(tree.user(role), act).exists(), role
+    assert {user.username for user in permissions.holders(act, [department])[department]} == {"department_staff"}
+
+
+def test_the_nearest_holders_are_the_office_directly_above(tree, django_assert_num_queries):
+    village, other, department = tree.unit("village"), tree.unit("other_township"), tree.unit("department")
+    with django_assert_num_queries(1):
+        nearest = permissions.nearest_holders(R, [village, other, department])
+    assert {user.username for user in nearest[village]} == {"office"}
+    assert {user.username for user in nearest[department]} == {"office"}
+    assert {user.username for user in nearest[other]} == {"city_office"}  # 乙县 has no office of its own
+    assert permissions.nearest_holders(R, [tree.unit("city")])[tree.unit("city")] == {tree.user("city_office")}

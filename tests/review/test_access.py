@@ -168,3 +168,101 @@ def test_the_campaign_page_leads_those_who_follow_progress_to_the_grid(client, t
     page = client.get(reverse("screening:campaign_detail", args=[open_campaign.slug])).content.decode()
     for name in ("approvals", "overdue"):
         assert (reverse(f"review:{name}", args=[open_campaign.slug]) in page) is shown
+
+
+# The responsible unit's disposal tasks -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def assigned(tree, submitted, settings, tmp_path):
+    """The county office made 甲县市场监管局 responsible for the disposal of 一街道's clue; the unit added a file."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from review.services import DisposalPlan
+
+    settings.MEDIA_ROOT = tmp_path
+    disposal = review_services.disposal_save(actor=tree.user("office"), clue=submitted, plan=DisposalPlan(
+        responsible_unit=tree.unit("department"), track="rectify", measures=[]))
+    added = review_services.task_file_add(actor=tree.user("department_staff"), disposal=disposal,
+                                          uploaded_file=SimpleUploadedFile("笔录.pdf", b"x"))
+    return disposal, added
+
+
+def _who(tree, name: str):
+    from tests.factories import member
+
+    if name == "other_county_office":
+        return member(tree.unit("other_county"), "office", username=name)
+    if name == "other_county_staff":
+        return member(tree.unit("other_township"), "staff", username=name)
+    return tree.user(name)
+
+
+TASK_ACTIONS = [
+    ("task_progress", {"on": "2020-01-01", "text": "x"}),
+    ("task_stage", {"stage": "finished", "text": "x"}),
+    ("task_file", {}),
+]
+
+
+@pytest.mark.parametrize(("name", "task_list", "task_page", "file"), [
+    ("department_staff", 200, 200, 200),  # the responsible unit
+    ("staff", 200, 404, 404),  # the unit that reported the clue, responsible for nothing
+    ("other_county_staff", 200, 404, 404),
+    ("office", 403, 404, 200),  # follows the task on its clue page, acts on none
+    ("city_office", 403, 404, 200),
+    ("leader", 403, 404, 404),
+    ("other_county_office", 403, 404, 404),
+])
+def test_only_the_responsible_unit_reaches_its_task(client, tree, assigned, name, task_list, task_page, file):
+    disposal, added = assigned
+    login(client, _who(tree, name))
+    response = client.get(reverse("review:tasks"))
+    assert response.status_code == task_list
+    if task_list == 200:
+        assert [line.disposal for line in response.context["lines"]] == ([disposal] if task_page == 200 else [])
+    assert client.get(reverse("review:task", args=[disposal.pk])).status_code == task_page
+    assert client.get(reverse("review:disposal_file", args=[added.pk])).status_code == file
+    if task_page == 404:
+        for action, data in TASK_ACTIONS:
+            assert client.post(reverse(f"review:{action}", args=[disposal.pk]), data).status_code == 404, action
+        disposal.refresh_from_db()
+        assert disposal.stage == "planned" and not disposal.notes.exists() and disposal.files.count() == 1
+
+
+def test_the_task_services_refuse_anyone_but_the_responsible_unit(tree, assigned):
+    from django.core.exceptions import PermissionDenied
+
+    from screening.locks import today_local
+
+    disposal, _added = assigned
+    for name in ("staff", "office", "leader", "other_county_staff"):
+        actor = _who(tree, name)
+        with pytest.raises(PermissionDenied):
+            review_services.task_progress_add(actor=actor, disposal=disposal, on=today_local(), text="x")
+        with pytest.raises(PermissionDenied):
+            review_services.task_stage_report(actor=actor, disposal=disposal, stage="finished", text="x")
+    assert not disposal.notes.exists()
+
+
+@pytest.mark.parametrize(("name", "status"), [
+    ("staff", 403), ("department_staff", 403), ("leader", 403), ("other_county_office", 404), ("office", 302),
+])
+def test_only_the_office_returns_clues_from_the_queue(client, tree, open_campaign, submitted, name, status):
+    login(client, _who(tree, name))
+    response = client.post(reverse("review:queue_return", args=[open_campaign.slug]),
+                           {"clue": [submitted.pk], "reason": "请补充"})
+    assert response.status_code == status
+    assert Clue.objects.get(pk=submitted.pk).status == ("returned" if name == "office" else "submitted")
+
+
+@pytest.mark.parametrize(("name", "status"), [
+    ("staff", 302), ("department_staff", 302), ("leader", 302), ("office", 302), ("other_county_office", 404),
+])
+def test_only_the_staff_of_the_unit_submit_its_clues_from_the_list(client, tree, open_campaign, report, name, status):
+    draft = report(submit=False)
+    login(client, _who(tree, name))
+    response = client.post(reverse("ledger:clues_submit", args=[open_campaign.slug]),
+                           {"clue": [draft.pk], "confirmed": "on"})
+    assert response.status_code == status
+    assert Clue.objects.get(pk=draft.pk).status == ("submitted" if name == "staff" else "draft")

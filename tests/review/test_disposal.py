@@ -20,6 +20,7 @@ def plan_data(tree, term, **overrides) -> dict:
         "deadline": (today_local() + timedelta(days=30)).isoformat(),
         "track": "clean_up", "not_handled_reason": "", "stage": "under_way", "case_filed_on": "",
         "refund_status": "refunding", "refunded_share": "35.50", "handling_result": "停业整改",
+        "instructions": "十日内报送清退进度",
         "notice-TOTAL_FORMS": "3", "notice-INITIAL_FORMS": "0", "notice-MIN_NUM_FORMS": "0",
         "notice-MAX_NUM_FORMS": "1000",
         "notice-0-province": "河南省", "notice-0-times": "2",
@@ -40,6 +41,7 @@ def test_the_disposal_form_saves_the_plan(client, tree, submitted, term):
     disposal = Disposal.objects.get(clue=submitted)
     assert (disposal.track, disposal.stage, disposal.refund_status) == ("clean_up", "under_way", "refunding")
     assert disposal.refunded_share == Decimal("35.50") and disposal.handling_result == "停业整改"
+    assert disposal.instructions == "十日内报送清退进度"
     assert sorted(disposal.measures.values_list("name", flat=True)) == sorted(["警示约谈", "规范整改"])
     assert dict(disposal.notices.values_list("province", "times")) == {"河南省": 2, "山东省": 1}
     form = client.get(reverse("review:clue", args=[submitted.pk])).context["disposal_form"]

@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -54,12 +55,61 @@ def test_bulk_accept_is_all_or_nothing(client, tree, open_campaign, report):
     assert Clue.objects.get(pk=first.pk).status == "submitted"
 
 
+def test_a_refused_bulk_accept_names_the_clue(client, tree, open_campaign, report):
+    first = report()
+    second = review_services.clue_accept(actor=tree.user("office"), clue=report(entity={"name": "第二家公司",
+                                                                                          "credit_code": ""}))
+    login(client, tree.user("office"))
+    response = client.post(reverse("review:queue_accept", args=[open_campaign.slug]), {"clue": [first.pk, second.pk]})
+    assert said(response) == ["未接受任何线索：\n第二家公司 (一街道)：只能接受已报送的线索。"]
+
+
+def said(response) -> list[str]:
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def test_bulk_return_sends_each_clue_back_with_the_one_reason(client, tree, open_campaign, report):
+    first = report()
+    second = review_services.clue_accept(actor=tree.user("office"), clue=report(
+        entity={"name": "第二家公司", "credit_code": ""}, unit="department", user="department_staff"))
+    login(client, tree.user("office"))
+    response = client.post(reverse("review:queue_return", args=[open_campaign.slug]),
+                           {"clue": [first.pk, second.pk], "reason": "请补充经营地址", "next": queue(open_campaign)})
+    assert response.status_code == 302 and response["Location"] == queue(open_campaign)
+    assert set(Clue.objects.values_list("status", "return_reason")) == {("returned", "请补充经营地址")}
+    assert ClueEvent.objects.filter(kind="returned", reason="请补充经营地址").count() == 2
+    assert said(response) == ["已将 2 条线索退回填报单位。"]
+
+
+def test_bulk_return_needs_a_reason_and_is_all_or_nothing(client, tree, open_campaign, report):
+    first = report()
+    second = review_services.clue_return(actor=tree.user("office"), clue=report(
+        entity={"name": "第二家公司", "credit_code": ""}), reason="第一次退回")
+    login(client, tree.user("office"))
+    url = reverse("review:queue_return", args=[open_campaign.slug])
+    no_reason = client.post(url, {"clue": [first.pk], "reason": "  "})
+    assert said(no_reason)[-1] == "未退回任何线索：\n请说明需要单位更正的内容。"
+    refused = client.post(url, {"clue": [first.pk, second.pk], "reason": "请补充"})
+    assert said(refused)[-1].splitlines() == ["未退回任何线索：", "第二家公司 (一街道)：只能退回已报送或已接受的线索。"]
+    assert Clue.objects.get(pk=first.pk).status == "submitted"
+    assert Clue.objects.get(pk=second.pk).return_reason == "第一次退回"
+
+
+def test_the_queue_offers_return_for_accepted_clues_too(client, tree, open_campaign, report):
+    accepted = review_services.clue_accept(actor=tree.user("office"), clue=report())
+    login(client, tree.user("office"))
+    page = client.get(queue(open_campaign), {"status": "accepted"}).content.decode()
+    assert f'name="clue" value="{accepted.pk}"' in page
+    assert reverse("review:queue_return", args=[open_campaign.slug]) in page
+
+
 def test_bulk_accept_takes_only_clues_the_office_reviews(client, tree, open_campaign, report):
     from tests.factories import member
 
     clue = report()
     login(client, member(tree.unit("other_county"), "office"))
     client.post(reverse("review:queue_accept", args=[open_campaign.slug]), {"clue": [clue.pk]})
+    client.post(reverse("review:queue_return", args=[open_campaign.slug]), {"clue": [clue.pk], "reason": "x"})
     assert Clue.objects.get(pk=clue.pk).status == "submitted"
 
 
