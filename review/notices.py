@@ -1,5 +1,5 @@
-"""Who is told what when the office decides on a unit's clue or submission: the users of the unit concerned, under the
-bell and by e-mail (orgs.services.notify), with a link to the page where they act next.
+"""Who is told what when the office decides on a unit's clue or submission, or a disposal task moves on: the users of
+the unit concerned, under the bell and by e-mail (orgs.services.notify), with a link to the page where they act next.
 
 The staff of a unit are those who may enter its data (a township's staff for its villages too). A government approved
 upward (a county) acts through its own office: the users who review it without reviewing the unit above it.
@@ -11,6 +11,7 @@ language the office works in.
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ledger.models import Clue
@@ -19,6 +20,8 @@ from orgs.models import Unit
 from orgs.permissions import Perm
 from orgs.services import notify
 from screening.models import Campaign
+
+from .models import Disposal, DisposalFile, ProgressNote
 
 
 def _staff(unit: Unit) -> set:
@@ -97,3 +100,90 @@ def submission_returned(campaign: Campaign, unit: Unit, reason: str) -> None:
             body=_("The office above sent back the data of %(unit)s in “%(campaign)s”. Reason: %(reason)s\n"
                    "Please correct it and declare it complete again.") % names,
         )
+
+
+# The responsible unit's disposal task ------------------------------------------------------------------------------
+
+
+def task_terms(disposal: Disposal) -> tuple:
+    """What the responsible unit works to: a change of any of it is news to the unit, a change of the refund or the
+    handling result (the office's own bookkeeping) is not."""
+    return (
+        disposal.responsible_unit_id, disposal.track, disposal.stage, disposal.deadline, disposal.instructions,
+        frozenset(disposal.measures.values_list("pk", flat=True)),
+    )
+
+
+def disposal_planned(actor, disposal: Disposal, before: tuple | None) -> None:
+    """A new task for the responsible unit, a task taken from a unit, or a task whose terms changed (``before``: the
+    terms as they were, None for a new plan): each unit concerned hears of it."""
+    unit = disposal.responsible_unit
+    with translation.override(settings.LANGUAGE_CODE):
+        names = {"entity": disposal.clue.entity.name, "unit": unit.name, "terms": _terms_in_words(disposal)}
+        if before is None or before[0] != unit.pk:
+            _tell_responsible_unit(actor, disposal, unit,
+                                   title=_("New disposal task: %(entity)s") % names,
+                                   body=_("%(unit)s is responsible for the disposal of %(entity)s. %(terms)s") % names)
+            if before is not None:
+                _tell_responsible_unit(actor, disposal, Unit.objects.get(pk=before[0]),
+                                       title=_("Disposal task handed on: %(entity)s") % names,
+                                       body=_("The disposal of %(entity)s is now the task of %(unit)s.") % names,
+                                       link=reverse("review:tasks"))
+        elif before != task_terms(disposal):
+            _tell_responsible_unit(actor, disposal, unit,
+                                   title=_("Disposal task changed: %(entity)s") % names,
+                                   body=_("The office changed the disposal task on %(entity)s. %(terms)s") % names)
+
+
+def office_noted(actor, disposal: Disposal, note: ProgressNote) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        _tell_responsible_unit(actor, disposal, disposal.responsible_unit,
+                               title=_("Note from the office: %(entity)s") % {"entity": disposal.clue.entity.name},
+                               body=note.text)
+
+
+def task_progress_noted(actor, disposal: Disposal, note: ProgressNote) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        names = _task_names(disposal, on=date_format(note.on), text=note.text)
+        _tell_office(actor, disposal, title=_("Disposal progress: %(entity)s") % names,
+                     body=_("%(unit)s noted on %(on)s: %(text)s") % names)
+
+
+def task_stage_reported(actor, disposal: Disposal, note: ProgressNote) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        names = _task_names(disposal, stage=disposal.get_stage_display(), text=note.text)
+        _tell_office(actor, disposal, title=_("Disposal stage reported: %(entity)s") % names,
+                     body=_("%(unit)s reports the disposal of %(entity)s as %(stage)s: %(text)s") % names)
+
+
+def task_file_added(actor, disposal: Disposal, added: DisposalFile) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        names = _task_names(disposal, name=added.name)
+        _tell_office(actor, disposal, title=_("Disposal file added: %(entity)s") % names,
+                     body=_("%(unit)s added %(name)s to the disposal of %(entity)s.") % names)
+
+
+def _task_names(disposal: Disposal, **more) -> dict:
+    return {"entity": disposal.clue.entity.name, "unit": disposal.responsible_unit.name, **more}
+
+
+def _terms_in_words(disposal: Disposal) -> str:
+    measures = "、".join(term.name for term in disposal.measures.all()) or "—"
+    deadline = date_format(disposal.deadline) if disposal.deadline else _("not set")
+    terms = _("Track: %(track)s; measures: %(measures)s; deadline: %(deadline)s; stage: %(stage)s.") % {
+        "track": disposal.get_track_display(), "measures": measures, "deadline": deadline,
+        "stage": disposal.get_stage_display(),
+    }
+    return f"{terms}\n{disposal.instructions}" if disposal.instructions else terms
+
+
+def _tell_responsible_unit(actor, disposal: Disposal, unit: Unit, *, title: str, body: str, link: str = "") -> None:
+    staff = permissions.holders(permissions.ACT_ON_TASKS, [unit])[unit]
+    notify(users=staff - {actor}, title=title, body=body, link=link or reverse("review:task", args=[disposal.pk]))
+
+
+def _tell_office(actor, disposal: Disposal, *, title: str, body: str) -> None:
+    """The office of the clue's unit (the one directly above it) hears of what the responsible unit did."""
+    clue = disposal.clue
+    office = permissions.nearest_holders(Perm.REVIEW, [clue.unit])[clue.unit]
+    notify(users=office - {actor}, title=title, body=body, link=reverse("review:clue", args=[clue.pk]) + "#progress")

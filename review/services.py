@@ -12,15 +12,12 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ledger import services as ledger_services
 from ledger.models import Clue, ClueEvent, ScreeningRecord
 from orgs import permissions
-from orgs import services as org_services
 from orgs.batch import each_or_none
 from orgs.models import Unit
 from orgs.permissions import Perm
@@ -233,7 +230,7 @@ def disposal_save(*, actor, clue: Clue, plan: DisposalPlan) -> Disposal:
         raise ValidationError(_("Plan the disposal of a submitted or accepted clue."))
     _check_plan(clue, plan)
     disposal = Disposal.objects.filter(clue=clue).first() or Disposal(clue=clue)
-    before = _task_terms(disposal) if disposal.pk else None
+    before = notices.task_terms(disposal) if disposal.pk else None
     disposal.responsible_unit, disposal.track, disposal.deadline = plan.responsible_unit, plan.track, plan.deadline
     disposal.stage, disposal.not_handled_reason = plan.stage, plan.not_handled_reason.strip()
     disposal.case_filed_on, disposal.refund_status = plan.case_filed_on, plan.refund_status
@@ -247,62 +244,8 @@ def disposal_save(*, actor, clue: Clue, plan: DisposalPlan) -> Disposal:
         for province, times in plan.notices.items():
             ProvinceNotice.objects.update_or_create(disposal=disposal, province=province, defaults={"times": times})
     _event(clue, ClueEvent.Kind.DISPOSAL_PLANNED, actor, track=plan.track, stage=plan.stage)
-    _tell_of_plan(actor, clue, disposal, before)
+    notices.disposal_planned(actor, disposal, before)
     return disposal
-
-
-def _task_terms(disposal: Disposal) -> tuple:
-    """What the responsible unit works to: a change of any of it is news to the unit, a change of the refund or the
-    handling result (the office's own bookkeeping) is not."""
-    return (
-        disposal.responsible_unit_id, disposal.track, disposal.stage, disposal.deadline, disposal.instructions,
-        frozenset(disposal.measures.values_list("pk", flat=True)),
-    )
-
-
-def _tell_of_plan(actor, clue: Clue, disposal: Disposal, before: tuple | None) -> None:
-    """A new task for the responsible unit, a task taken from a unit, or a task whose terms changed: each unit concerned
-    hears of it."""
-    unit = disposal.responsible_unit
-    names = {"entity": clue.entity.name, "unit": unit.name, "terms": _terms_in_words(disposal)}
-    if before is None or before[0] != unit.pk:
-        _tell_responsible_unit(actor, disposal, unit,
-                               title=_("New disposal task: %(entity)s") % names,
-                               body=_("%(unit)s is responsible for the disposal of %(entity)s. %(terms)s") % names)
-        if before is not None:
-            previous = Unit.objects.get(pk=before[0])
-            _tell_responsible_unit(actor, disposal, previous,
-                                   title=_("Disposal task handed on: %(entity)s") % names,
-                                   body=_("The disposal of %(entity)s is now the task of %(unit)s.") % names,
-                                   link=reverse("review:tasks"))
-    elif before != _task_terms(disposal):
-        _tell_responsible_unit(actor, disposal, unit,
-                               title=_("Disposal task changed: %(entity)s") % names,
-                               body=_("The office changed the disposal task on %(entity)s. %(terms)s") % names)
-
-
-def _terms_in_words(disposal: Disposal) -> str:
-    measures = "、".join(term.name for term in disposal.measures.all()) or "—"
-    deadline = date_format(disposal.deadline) if disposal.deadline else _("not set")
-    terms = _("Track: %(track)s; measures: %(measures)s; deadline: %(deadline)s; stage: %(stage)s.") % {
-        "track": disposal.get_track_display(), "measures": measures, "deadline": deadline,
-        "stage": disposal.get_stage_display(),
-    }
-    return f"{terms}\n{disposal.instructions}" if disposal.instructions else terms
-
-
-def _tell_responsible_unit(actor, disposal: Disposal, unit: Unit, *, title: str, body: str, link: str = "") -> None:
-    staff = permissions.holders(permissions.ACT_ON_TASKS, [unit])[unit]
-    org_services.notify(users=staff - {actor}, title=title, body=body,
-                        link=link or reverse("review:task", args=[disposal.pk]))
-
-
-def _tell_office(actor, disposal: Disposal, *, title: str, body: str) -> None:
-    """The office of the clue's unit (the one directly above it) hears of what the responsible unit did."""
-    clue = disposal.clue
-    office = permissions.nearest_holders(Perm.REVIEW, [clue.unit])[clue.unit]
-    org_services.notify(users=office - {actor}, title=title, body=body,
-                        link=reverse("review:clue", args=[clue.pk]) + "#progress")
 
 
 def _note(actor, disposal: Disposal, *, on: date, text: str, stage: str = "") -> ProgressNote:
@@ -326,9 +269,7 @@ def progress_add(*, actor, clue: Clue, on: date, text: str) -> ProgressNote:
     if disposal is None:
         raise ValidationError(_("Plan the disposal before noting progress."))
     note = _note(actor, disposal, on=on, text=text)
-    _tell_responsible_unit(actor, disposal, disposal.responsible_unit,
-                           title=_("Note from the office: %(entity)s") % {"entity": clue.entity.name},
-                           body=note.text)
+    notices.office_noted(actor, disposal, note)
     return note
 
 
@@ -348,18 +289,12 @@ def _task_locked(actor, disposal: Disposal) -> Disposal:
     return disposal
 
 
-def _office_names(disposal: Disposal, **more) -> dict:
-    return {"entity": disposal.clue.entity.name, "unit": disposal.responsible_unit.name, **more}
-
-
 @transaction.atomic
 def task_progress_add(*, actor, disposal: Disposal, on: date, text: str) -> ProgressNote:
     """The responsible unit notes how its task is going; the office is told."""
     disposal = _task_locked(actor, disposal)
     note = _note(actor, disposal, on=on, text=text)
-    names = _office_names(disposal, on=date_format(on), text=note.text)
-    _tell_office(actor, disposal, title=_("Disposal progress: %(entity)s") % names,
-                 body=_("%(unit)s noted on %(on)s: %(text)s") % names)
+    notices.task_progress_noted(actor, disposal, note)
     return note
 
 
@@ -386,9 +321,7 @@ def task_stage_report(*, actor, disposal: Disposal, stage: str, text: str,
     disposal.stage, disposal.case_filed_on = stage, case_filed_on
     disposal._history_user = actor
     disposal.save(update_fields=["stage", "case_filed_on", "updated_at"])
-    names = _office_names(disposal, stage=disposal.get_stage_display(), text=note.text)
-    _tell_office(actor, disposal, title=_("Disposal stage reported: %(entity)s") % names,
-                 body=_("%(unit)s reports the disposal of %(entity)s as %(stage)s: %(text)s") % names)
+    notices.task_stage_reported(actor, disposal, note)
     return disposal
 
 
@@ -401,9 +334,7 @@ def task_file_add(*, actor, disposal: Disposal, uploaded_file) -> DisposalFile:
     added = DisposalFile.objects.create(
         disposal=disposal, file=uploaded_file, name=uploaded_file.name[:name_length], uploaded_by=actor
     )
-    names = _office_names(disposal, name=added.name)
-    _tell_office(actor, disposal, title=_("Disposal file added: %(entity)s") % names,
-                 body=_("%(unit)s added %(name)s to the disposal of %(entity)s.") % names)
+    notices.task_file_added(actor, disposal, added)
     return added
 
 

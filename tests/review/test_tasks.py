@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from ledger import services as ledger_services
 from orgs.models import Notification
@@ -274,3 +275,11 @@ def test_staff_of_a_township_act_for_its_villages_tasks(tree, submitted, term):
     for user in (village_staff, tree.user("staff")):
         services.task_progress_add(actor=user, disposal=task, on=today_local(), text=f"{user.username} 已核查")
     assert task.notes.count() == 2
+
+
+def test_the_task_notices_are_written_in_the_sites_language_whatever_the_office_reads(tree, report, term):
+    with translation.override("en"):
+        task = services.disposal_save(actor=tree.user("office"), clue=report(), plan=plan(tree, term))
+        services.task_progress_add(actor=tree.user("department_staff"), disposal=task, on=today_local(), text="已约谈")
+    assert told("department_staff")[0].title == "新的处置任务：天津某某投资管理有限公司"
+    assert told("office")[0].title.startswith("处置进展")
