@@ -17,7 +17,7 @@ def units_for_tables(user, campaign: Campaign) -> QuerySet[Unit]:
     """The units whose tables the user may preview in a campaign: those they may see, inside the campaign's scope (or
     above it, for a city looking at a county's campaign)."""
     scope = campaign.scope_unit
-    related = Q(path__startswith=scope.path) | Q(pk__in=[int(pk) for pk in scope.path.strip("/").split("/")])
+    related = Q(path__startswith=scope.path) | Q(pk__in=scope.lineage_ids)
     return permissions.units(user, Perm.VIEW).filter(related, kind__in=REPORTING_KINDS).order_by("path")
 
 

@@ -81,8 +81,7 @@ def _overseen(campaign: Campaign, unit: Unit) -> list[Unit]:
     candidates = beneath.filter(Q(pk__in=expected) | Q(pk__in=groups)).exclude(kind=Unit.Kind.OFFICE).order_by("path")
     overseen = []
     for candidate in candidates:
-        ancestors = [int(pk) for pk in candidate.path.strip("/").split("/")[:-1]]
-        nearest = next((pk for pk in reversed(ancestors) if pk in groups or pk == unit.pk), None)
+        nearest = next((pk for pk in reversed(candidate.lineage_ids[:-1]) if pk in groups or pk == unit.pk), None)
         if nearest == unit.pk:
             overseen.append(candidate)
     return overseen
@@ -148,8 +147,8 @@ def submission_unapprove(*, actor, campaign: Campaign, unit: Unit, reason: str) 
     submission = _submission(campaign, unit)
     if submission.status != Status.APPROVED:
         raise ValidationError(_("This unit's data is not approved."))
-    ancestors = [int(pk) for pk in unit.path.strip("/").split("/")[:-1]]
-    if UnitSubmission.objects.filter(campaign=campaign, unit_id__in=ancestors, status=Status.APPROVED).exists():
+    above = unit.lineage_ids[:-1]
+    if UnitSubmission.objects.filter(campaign=campaign, unit_id__in=above, status=Status.APPROVED).exists():
         raise ValidationError(_("A unit above this one is approved; withdraw that approval first."))
     submission.status, submission.decided_at, submission.decided_by = Status.IN_PROGRESS, timezone.now(), actor
     submission.note = reason.strip()
