@@ -46,8 +46,16 @@ def _skip_node_and_children(self, node: cst.CSTNode) -> bool:
 
 
 def _tests_of_modules() -> dict[str, list[str]]:
+    """{module or package name: its test paths}; a package's entry ("review/services/") covers its modules."""
     table = tomllib.loads(Path("pyproject.toml").read_text(encoding="utf-8"))["tool"]["mutate"]["tests"]
-    return {path.removesuffix(".py").replace("/", "."): prefixes for path, prefixes in table.items()}
+    return {path.removesuffix(".py").strip("/").replace("/", "."): prefixes for path, prefixes in table.items()}
+
+
+def _own_tests(module: str, tests_of: dict[str, list[str]]) -> tuple[str, ...]:
+    for name, prefixes in tests_of.items():
+        if module == name or module.startswith(name + "."):
+            return tuple(prefixes)
+    return ()
 
 
 def _module_of(mangled_name: str) -> str:
@@ -59,7 +67,7 @@ def collect_or_load_stats(runner, **options) -> None:
     tests_of = _tests_of_modules()
     durations = state().duration_by_test
     for name, tests in state().tests_by_mangled_function_name.items():
-        prefixes = tuple(tests_of.get(_module_of(name), ()))
+        prefixes = _own_tests(_module_of(name), tests_of)
         own = [test for test in tests if test.startswith(prefixes)] if prefixes else list(tests)
         state().tests_by_mangled_function_name[name] = sorted(own, key=lambda test: durations.get(test, 0))
     gc.freeze()

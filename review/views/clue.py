@@ -30,7 +30,7 @@ from ..forms import (
     TransferForm,
 )
 from ..selectors import clue as selectors
-from ..services import HIGH_SUM, MEDIUM_SUM
+from ..services.rating import HIGH_SUM, MEDIUM_SUM
 
 
 def _render_clue(request, clue: Clue, **bound):
