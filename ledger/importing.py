@@ -186,9 +186,10 @@ class RowReader:
 
 
 def _text(value) -> str:
-    # Excel keeps every number as a float: a name or a code typed as digits comes back as 123.0.
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    # Excel keeps every number as a float: a name or a code typed as digits comes back as 123.0, and a computed one
+    # as 0.7999999999999999 where the cell shows 0.8.
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else str(validators.as_displayed(value))
     return str(value)
 
 

@@ -108,6 +108,22 @@ def test_a_fifteen_digit_number_is_read_as_digits_and_refused_for_its_length(tre
     assert error.column == I.CODE and "this one has 15" in error.message
 
 
+def test_numbers_the_spreadsheet_computed_are_read_as_it_shows_them(tree, open_campaign):
+    """A cell computed as =0.1+0.7 shows 0.80 and holds 0.7999999999999999: it is 0.80 万元. A value typed with three
+    decimals is still refused, at its column."""
+    result = preview(tree, open_campaign, clues_xlsx([
+        clue_row(1, **{I.AMOUNT: 1.15 * 7, I.UNPAID: 0.1 + 0.7, I.PEOPLE: 0.7 * 10, I.DESCRIPTION: 0.1 + 0.7}),
+        clue_row(2, **{I.AMOUNT: 1.234}),
+    ]))
+    computed, typed = result.rows
+    assert computed.status == "new"
+    assert (computed.data.amount_involved, computed.data.unpaid_funds, computed.data.people_involved) == (
+        Decimal("8.05"), Decimal("0.80"), 7)
+    assert computed.data.description == "0.8"
+    assert [(error.column, error.message) for error in typed.errors] == [
+        (I.AMOUNT, f"{I.AMOUNT} takes at most two decimals (万元); “1.234” has more.")]
+
+
 def test_names_are_leaf_names_or_paths_where_a_name_repeats(tree, open_campaign, term):
     for parent in ("互联网金融行业企业", "资金密集型行业企业"):
         Term.objects.create(campaign=open_campaign, vocabulary=Term.Vocabulary.SECTOR, parent=term(parent), name="其他")
