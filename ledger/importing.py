@@ -194,7 +194,9 @@ def _text(value) -> str:
 
 
 def _entity_name(value) -> str:
-    name = _text(value)
+    name = validators.normalise_name(_text(value))
+    if not name:  # nothing but invisible characters
+        raise ValidationError(_("%(field)s is required.") % {"field": NAME})
     limit = Entity._meta.get_field("name").max_length
     if len(name) > limit:
         raise ValidationError(_("The name has more than %(limit)d characters.") % {"limit": limit})

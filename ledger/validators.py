@@ -32,6 +32,20 @@ def to_half_width(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+# Control characters, and the format characters pasted from web pages and chat messages without being seen: zero-width
+# spaces and joiners, the byte-order mark, soft hyphens.
+INVISIBLE_CATEGORIES = ("Cc", "Cf")
+
+
+def normalise_name(raw) -> str:
+    """An entity's name as it is stored and matched, so that the same company typed twice is one entity: half-width
+    (NFKC), invisible characters removed, every run of spaces (full-width, non-breaking, tabs) one space, none at the
+    ends."""
+    text = to_half_width(str(raw or ""))
+    visible = "".join(char for char in text if char.isspace() or unicodedata.category(char) not in INVISIBLE_CATEGORIES)
+    return " ".join(visible.split())
+
+
 def normalise_credit_code(raw) -> str:
     """Upper-case, half-width, without any spaces."""
     return "".join(to_half_width(str(raw or "")).split()).upper()

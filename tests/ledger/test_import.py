@@ -153,6 +153,23 @@ def test_a_repeated_row_and_one_already_in_the_ledger_are_refused(tree, open_cam
     assert preview(tree, open_campaign, clues_xlsx([clue_row(9)]), unit="village").is_valid
 
 
+def test_a_name_with_invisible_characters_is_the_same_entity(tree, open_campaign):
+    plain = {I.NAME: "某某理财工作室", I.CODE: None}
+    I.save(preview(tree, open_campaign, clues_xlsx([clue_row(1, **plain)])), actor=tree.user("staff"),
+           campaign=open_campaign, unit=tree.unit("township"))
+    result = preview(tree, open_campaign, clues_xlsx([
+        clue_row(2, **{I.NAME: "\ufeff某某理财工作室\u200b", I.CODE: None}),
+        clue_row(3, **{I.NAME: "某某理财\u200d工作室\u00a0", I.CODE: None}),
+        clue_row(4, **{I.NAME: "\u200b\u00a0", I.CODE: None}),
+    ]), unit="village")
+    assert [(row.number, error.column, error.message) for row in result.rows for error in row.errors] == [
+        (3, I.NAME, "Row 2 has the same entity in the same sector."), (4, I.NAME, f"{I.NAME} is required.")]
+    result.rows[1:] = []
+    I.save(result, actor=tree.user("staff"), campaign=open_campaign, unit=tree.unit("village"))
+    assert list(Entity.objects.values_list("name", flat=True)) == ["某某理财工作室"]
+    assert Clue.objects.count() == 2
+
+
 # The commands --------------------------------------------------------------------------------------------------------
 
 
