@@ -38,6 +38,14 @@ class Merge:
     last_col: int
 
 
+@dataclass(frozen=True)
+class Unmerged:
+    """An entity reported by more than one unit whose clues the office has not merged, and a clue where it can."""
+
+    entity_name: str
+    clue_id: int
+
+
 @dataclass
 class Table:
     attachment: int
@@ -51,6 +59,7 @@ class Table:
     unit_name: str = ""
     campaign_title: str = ""
     drafts_left_out: int = 0
+    unmerged: list[Unmerged] = field(default_factory=list)
     remarks: list[str] = field(default_factory=list)  # what the page says beside the table (not part of the form)
 
     @property

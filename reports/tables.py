@@ -2,13 +2,15 @@
 
 A table of a unit covers everything beneath it. It counts every clue that has been submitted and not withdrawn
 (drafts are left out, and the table says how many); screening records count whatever their clue's state; a clue
-merged into another counts once, where it was merged, unless that one lies outside the unit.
+merged into another counts once, where it was merged, unless that one lies outside the unit. Institutions are
+entities: one screened or reported by two units is one institution in its row, though its people and amounts are
+summed over both clues until the office merges them (the table names such entities).
 """
 
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from ledger.models import Clue, ScreeningRecord
@@ -16,7 +18,7 @@ from orgs.models import Unit
 from review.models import CountyReturn, Disposal
 from screening.models import Campaign, Term
 
-from .table import Column, Merge, Row, Table, counted_names, number
+from .table import Column, Merge, Row, Table, Unmerged, counted_names, number
 
 NOT_PLANNED = "尚未制定处置方案"
 YES, NO = "是", "否"
@@ -58,6 +60,17 @@ def counted_clues(campaign: Campaign, unit: Unit) -> QuerySet[Clue]:
     )
 
 
+def unmerged_entities(campaign: Campaign, unit: Unit) -> list[Unmerged]:
+    """Entities whose counted clues come from more than one unit: each is one institution in the tables, but its people
+    and amounts are summed over every unit's clue until the office merges them. One query."""
+    reported = (
+        counted_clues(campaign, unit).values("entity", "entity__name")
+        .annotate(units=Count("unit", distinct=True), clue=Min("pk"))
+        .filter(units__gt=1).order_by("entity__name", "entity")
+    )
+    return [Unmerged(row["entity__name"], row["clue"]) for row in reported]
+
+
 def drafts_left_out(campaign: Campaign, unit: Unit) -> int:
     return Clue.objects.filter(campaign=campaign, unit__path__startswith=unit.path, submitted_at__isnull=True).exclude(
         status=Clue.Status.WITHDRAWN
@@ -96,10 +109,11 @@ class _Block:
 
     def __init__(self, campaign: Campaign, unit: Unit, clues: QuerySet[Clue], key: str):
         records = ScreeningRecord.objects.filter(campaign=campaign, unit__path__startswith=unit.path)
-        self.screened = dict(records.values_list(key).annotate(n=Count("pk", distinct=True)).values_list(key, "n"))
+        # Institutions are entities: one screened (or reported) by a township and by a department counts once.
+        self.screened = dict(records.values_list(key).annotate(n=Count("entity", distinct=True)).values_list(key, "n"))
         unhandled = Q(disposal__track=Disposal.Track.NOT_HANDLED) | Q(disposal__isnull=True)
         figures = clues.values(key).annotate(
-            problem_count=Count("pk", distinct=True),
+            problem_count=Count("entity", distinct=True),
             people=Sum("people_involved"),
             amount=Sum("amount_involved"),
             unhandled=Count("pk", filter=unhandled, distinct=True),
@@ -144,6 +158,7 @@ def attachment1(*, campaign: Campaign, unit: Unit) -> Table:
         attachment=1, title="涉嫌非法集资风险专项排查情况统计表", unit_line="单位：个、人、万元",
         label_headers=["", "", ""], columns=ATTACHMENT1_COLUMNS, notes=ATTACHMENT1_NOTES,
         unit_name=unit.name, campaign_title=campaign.title, drafts_left_out=drafts_left_out(campaign, unit),
+        unmerged=unmerged_entities(campaign, unit),
     )
     terms = list(Term.objects.filter(campaign=campaign).order_by("order", "pk"))
     order = {term.name: index for index, term in enumerate(terms)}
@@ -235,7 +250,7 @@ def attachment2(*, campaign: Campaign, unit: Unit) -> Table:
     table = Table(
         attachment=2, title="重点风险线索统计表", unit_line="单位：人、万元", label_headers=["序号"],
         columns=ATTACHMENT2_COLUMNS, notes=ATTACHMENT2_NOTES, unit_name=unit.name, campaign_title=campaign.title,
-        drafts_left_out=drafts_left_out(campaign, unit),
+        drafts_left_out=drafts_left_out(campaign, unit), unmerged=unmerged_entities(campaign, unit),
     )
     key_clues = (
         counted_clues(campaign, unit).filter(assessment__is_key=True)
