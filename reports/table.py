@@ -19,12 +19,13 @@ class Column:
     numeric: bool = False
     totalled: bool = False  # marked "*" in the form: the 合计 row sums it
     width: int = 10  # in characters, for the spreadsheet
+    number_format: str = "0.00"  # note 5 of attachments 1 and 2; attachment 3 counts cases in whole numbers
 
 
 @dataclass
 class Row:
     labels: list[str]
-    values: dict[str, Decimal | str]
+    values: dict[str, Decimal | int | str]
     is_total: bool = False
 
 

@@ -287,7 +287,7 @@ def attachment2(*, campaign: Campaign, unit: Unit) -> Table:
 # Attachment 3 --------------------------------------------------------------------------------------------------------
 
 ATTACHMENT3_COLUMNS = [
-    Column("cases", "今年非法集资刑事立案数", numeric=True, width=14),
+    Column("cases", "今年非法集资刑事立案数", numeric=True, width=14, number_format="0"),
     Column("large_case", "是否存在本地常住人口参与非法集资刑事案件达 50 人以上的情况", width=26),
     Column("petition", "是否发生 20 人以上的本地集资参与人集访、闹访等影响社会稳定的事件", width=28),
     Column("remarks", "备注", width=20),
@@ -329,13 +329,13 @@ def attachment3(*, campaign: Campaign, unit: Unit) -> Table:
         filed = returns.get(county.pk)
         if filed is None:
             table.rows.append(Row([county.name], {
-                "cases": number(proposed.get(county.pk)), "large_case": "", "petition": "",
+                "cases": proposed.get(county.pk, 0), "large_case": "", "petition": "",
                 "remarks": "未填报（立案数为台账测算）",
             }))
             table.remarks.append(_("%(county)s has not filled in its return yet.") % {"county": county.name})
             continue
         table.rows.append(Row([county.name], {
-            "cases": number(filed.criminal_cases),
+            "cases": filed.criminal_cases,
             "large_case": YES if filed.has_large_case else NO,
             "petition": YES if filed.has_petition_event else NO,
             "remarks": filed.remarks,

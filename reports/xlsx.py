@@ -1,5 +1,5 @@
 """Draws a Table as the official form in a spreadsheet: 附件 mark, title, unit line, two-level merged header, merged
-row labels, 合计 rows, numbers stored as numbers with two decimals, borders, A4 landscape with the header repeated on
+row labels, 合计 rows, numbers stored as numbers in their column's format, borders, A4 landscape with the header repeated on
 every page, the footer lines and the notes."""
 
 from collections.abc import Sequence
@@ -14,7 +14,6 @@ from ledger.excel import neutralise
 
 from .table import Footer, Table, header_grid
 
-NUMBER_FORMAT = "0.00"
 THIN = Side(style="thin")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -103,7 +102,7 @@ def _draw_body(sheet, table: Table, body: int) -> None:
             cell = sheet.cell(excel_row, c, value if column.numeric and value != "" else neutralise(value))
             cell.font, cell.border = bold if row.is_total else font, BORDER
             if column.numeric:
-                cell.number_format = NUMBER_FORMAT
+                cell.number_format = column.number_format
                 cell.alignment = Alignment(horizontal="right", vertical="center")
             else:
                 cell.alignment = LEFT

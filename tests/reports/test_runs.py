@@ -13,6 +13,7 @@ from ledger.models import Clue
 from reports import services
 from reports.models import ReportRun
 from reports.tasks import build_report
+from review.models import CountyReturn
 from tests.orgs.test_pages import login
 
 
@@ -139,6 +140,15 @@ def test_the_pages_name_entities_reported_twice_and_link_to_where_the_office_mer
     assert all(notice not in client.get(url, county).content.decode() for url in pages)
 
 
+def test_attachment3_shows_the_case_count_as_a_whole_number(client, tree, open_campaign):
+    CountyReturn.objects.create(county=tree.unit("county"), year=open_campaign.year, criminal_cases=3,
+                                has_large_case=False, has_petition_event=False, updated_by=tree.user("office"))
+    login(client, tree.user("office"))
+    html = client.get(reverse("reports:preview", args=[open_campaign.slug, "attachment3"]),
+                      {"unit": tree.unit("county").pk}).content.decode()
+    assert '<td class="num">3</td>' in html and "3.00" not in html
+
+
 def test_staff_preview_their_own_township(client, tree, open_campaign):
     login(client, tree.user("staff"))
     response = client.get(reverse("reports:preview", args=[open_campaign.slug, "attachment2"]))
@@ -146,8 +156,6 @@ def test_staff_preview_their_own_township(client, tree, open_campaign):
 
 
 def test_the_county_office_fills_in_its_return(client, tree, open_campaign):
-    from review.models import CountyReturn
-
     login(client, tree.user("office"))
     url = reverse("reports:county_return", args=[open_campaign.slug]) + f"?unit={tree.unit('county').pk}"
     assert client.get(url).status_code == 200
