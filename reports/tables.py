@@ -210,20 +210,22 @@ def _add_block(table: Table, terms: list[Term], block: _Block, label: str, order
 
 # Attachment 2 --------------------------------------------------------------------------------------------------------
 
+# Widths in proportion to what the columns hold, chosen so that no head leaves one character on a line of its own,
+# 150 units with 序号: A4 landscape at full size, the text at 10 points on paper.
 ATTACHMENT2_COLUMNS = [
-    Column("entity", "企业名称", "风险情况", width=24),
-    Column("sector", "所属行业", "风险情况", width=14),
-    Column("mode", "集资模式", "风险情况", width=12),
+    Column("entity", "企业名称", "风险情况", width=18),
+    Column("sector", "所属行业", "风险情况", width=11),
+    Column("mode", "集资模式", "风险情况", width=10),
     Column("channel", "是否通过互联网", "风险情况", width=10),
-    Column("amount", "涉及金额", "风险情况", numeric=True, totalled=True, width=12),
+    Column("amount", "涉及金额", "风险情况", numeric=True, totalled=True, width=10),
     Column("people", "涉及人数", "风险情况", numeric=True, totalled=True, width=10),
     Column("unpaid", "未兑付资金", "风险情况", numeric=True, totalled=True, width=12),
-    Column("cross_province", "是否跨省", "风险情况", width=8),
-    Column("measures", "采取的工作措施", "工作情况", width=18),
-    Column("refund", "资金清退情况", "工作情况", width=18),
-    Column("result", "处理结果", "工作情况", width=16),
-    Column("notices", "省际间风险通报情况", "工作情况", width=20),
-    Column("remarks", "备注", width=14),
+    Column("cross_province", "是否跨省", "风险情况", width=6),
+    Column("measures", "采取的工作措施", "工作情况", width=11),
+    Column("refund", "资金清退情况", "工作情况", width=14),
+    Column("result", "处理结果", "工作情况", width=11),
+    Column("notices", "省际间风险通报情况", "工作情况", width=13),
+    Column("remarks", "备注", width=9),
 ]
 
 
