@@ -149,6 +149,18 @@ def test_attachment3_shows_the_case_count_as_a_whole_number(client, tree, open_c
     assert '<td class="num">3</td>' in html and "3.00" not in html
 
 
+@pytest.mark.parametrize("kind", ["attachment1", "attachment2", "attachment3"])
+def test_the_preview_shows_the_notes_numbered_once_as_in_the_form(client, tree, open_campaign, kind):
+    """The notes carry their own numbers (注：1. …, 2. …): the page must not number them again as a list."""
+    login(client, tree.user("office"))
+    page = client.get(reverse("reports:preview", args=[open_campaign.slug, kind]), {"unit": tree.unit("county").pk})
+    html = page.content.decode()
+    notes = page.context["table"].notes
+    assert notes[0].startswith("注：1.")
+    assert all(html.count(note) == 1 and f"<li>{note}" not in html for note in notes)
+    assert '<ol class="notes">' not in html
+
+
 def test_staff_preview_their_own_township(client, tree, open_campaign):
     login(client, tree.user("staff"))
     response = client.get(reverse("reports:preview", args=[open_campaign.slug, "attachment2"]))
