@@ -71,9 +71,9 @@ def _column_widths(table: Table) -> list[float]:
 
 
 def _blocks(table: Table, body: int, last_row: int) -> list[list[range]]:
-    """The sheet's rows as blocks of groups for the page breaks: the rows under a label merged in the first column make a
-    block, those under a label merged in the second a group in it; any other row is a block of its own. A 合计 row
-    closes the block before it, and the footer and the notes the last block."""
+    """The sheet's rows as blocks of groups for the page breaks: the rows under a label merged in the first column
+    make a block, those under a label merged in the second a group in it; any other row is a block of its own. A 合计
+    row closes the block before it, and the footer and the notes the last block."""
     merged = {(m.first_col, m.first_row): m.last_row for m in table.merges if m.last_row > m.first_row}
 
     def groups(first: int, last: int) -> list[range]:

@@ -22,9 +22,9 @@ def clues(tree, open_campaign, clue_data):
     county.save()
 
     def report(name, registered, operating):
+        entity = {"name": name, "credit_code": "", "registered_division": registered, "operating_division": operating}
         clue = services.clue_create(actor=tree.user("staff"), campaign=open_campaign, unit=tree.unit("township"),
-                                    data=clue_data(entity={"name": name, "credit_code": "", "registered_division": registered,
-                                                           "operating_division": operating}))
+                                    data=clue_data(entity=entity))
         return services.clue_submit(actor=tree.user("staff"), clue=clue)
 
     report("本地注册的公司", "120115", "110101")

@@ -65,7 +65,8 @@ def test_the_county_table_row_by_row(tree, open_campaign, county_ledger):
     lending = row_of(table, "网络借贷平台")
     # screened: A (by the township and by the department: one institution), 财富咨询部, the draft; problems: A (the
     # department's clue merged into the township's) and 财富咨询部
-    assert numbers(lending) == [D("3.00"), D("2.00"), D("36.00"), D("120.51"), D("1.00"), D("0.00"), D("0.00"), D("1.00")]
+    assert numbers(lending) == [D("3.00"), D("2.00"), D("36.00"), D("120.51"), D("1.00"), D("0.00"), D("0.00"),
+                                D("1.00")]
     assert lending.values["problems"] == "超范围经营(2)、虚假宣传(1)"
     assert lending.values["measures"] == "警示约谈(1)"
     assert lending.values["unhandled_reasons"] == "尚未制定处置方案(1)"

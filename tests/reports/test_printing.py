@@ -50,8 +50,8 @@ def county_with_many_key_clues(tree, open_campaign, ledger, staff2, filed_this_y
         )
         if i % 4 == 0:
             ledger.dispose(clue, "investigate", measures=["警示约谈", "刑事打击"], filed=filed_this_year,
-                           refund_status="refunding", refunded_share=Decimal("35"), handling_result="停业整改，正在配合公安机关侦查",
-                           notices={"河南省": 2, "山东省": 1, "河北省": 3})
+                           refund_status="refunding", refunded_share=Decimal("35"),
+                           handling_result="停业整改，正在配合公安机关侦查", notices={"河南省": 2, "山东省": 1, "河北省": 3})
         elif i % 4 == 1:
             ledger.dispose(clue, "not_handled", reason="经营者失联，正在协调公安机关查找实际控制人")
         ledger.make_key(clue)
