@@ -186,14 +186,17 @@ class RowReader:
 
 
 def _text(value) -> str:
-    # Excel keeps every number as a float: a name or a code typed as digits comes back as 123.0.
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    # Excel keeps every number as a float: a name or a code typed as digits comes back as 123.0, and a computed one
+    # as 0.7999999999999999 where the cell shows 0.8.
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else str(validators.as_displayed(value))
     return str(value)
 
 
 def _entity_name(value) -> str:
-    name = _text(value)
+    name = validators.normalise_name(_text(value))
+    if not name:  # nothing but invisible characters
+        raise ValidationError(_("%(field)s is required.") % {"field": NAME})
     limit = Entity._meta.get_field("name").max_length
     if len(name) > limit:
         raise ValidationError(_("The name has more than %(limit)d characters.") % {"limit": limit})

@@ -16,6 +16,7 @@ from orgs.permissions import Perm
 from screening import selectors as screening_selectors
 from screening.models import Campaign
 
+from . import validators
 from .models import Clue, Entity, Evidence, ScreeningRecord
 
 
@@ -46,7 +47,7 @@ def entities_matching(text: str, *, limit: int = 10) -> QuerySet[Entity]:
 
     Entity names and codes are public register data, so the look-up is not scoped; which units reported an entity is
     (see ``reports_elsewhere``)."""
-    text = text.strip()
+    text = validators.normalise_name(text)
     if len(text) < 2:
         return Entity.objects.none()
     return Entity.objects.filter(Q(name__icontains=text) | Q(credit_code__startswith=text.upper()))[:limit]

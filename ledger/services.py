@@ -87,7 +87,7 @@ def _require_entry(actor, campaign: Campaign, unit: Unit) -> None:
 
 def check_entity(data: EntityData) -> tuple[str, bool]:
     """The normalised credit code and whether its check character fails (allowed only when confirmed)."""
-    if not data.name.strip():
+    if not validators.normalise_name(data.name):
         raise ValidationError({"name": _("Give the entity's name.")})
     code = validators.normalise_credit_code(data.credit_code)
     if not code:
@@ -175,7 +175,7 @@ def check_clue(data: ClueData, terms: TermChecker) -> ClueFigures:
 
 
 def _resolve_entities(rows: list[EntityData], *, actor) -> list[Entity]:
-    """The entity of each row: found by credit code (or, without a code, by exact name among entities without one),
+    """The entity of each row: found by credit code (or, without a code, by normalised name among entities without one),
     created when new. Empty details of a known entity are filled in; what another unit recorded is not overwritten."""
     keys = [entity_key(row) for row in rows]
     codes = {code for code, _name in keys if code}
@@ -186,7 +186,7 @@ def _resolve_entities(rows: list[EntityData], *, actor) -> list[Entity]:
     for row, key in zip(rows, keys):
         entity = by_key.get(key)
         if entity is None:
-            entity = by_key[key] = Entity(name=row.name.strip(), credit_code=key[0] or None)
+            entity = by_key[key] = Entity(name=validators.normalise_name(row.name), credit_code=key[0] or None)
             new.append(entity)
         for name in ENTITY_DETAIL_FIELDS:
             value = getattr(row, name).strip()
@@ -203,9 +203,9 @@ def _resolve_entities(rows: list[EntityData], *, actor) -> list[Entity]:
 
 
 def entity_key(row: EntityData) -> tuple[str, str]:
-    """What identifies the entity of a row: its normalised credit code, or its name when it has none."""
+    """What identifies the entity of a row: its normalised credit code, or its normalised name when it has none."""
     code = validators.normalise_credit_code(row.credit_code)
-    return (code, "" if code else row.name.strip())
+    return (code, "" if code else validators.normalise_name(row.name))
 
 
 def _entity_key(entity: Entity) -> tuple[str, str]:

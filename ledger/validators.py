@@ -17,9 +17,33 @@ CENT = Decimal("0.01")
 MAX_COUNT = 2147483647  # PositiveIntegerField on PostgreSQL
 
 
+# Excel and WPS keep every number as a binary float and show it with 15 significant digits: a computed cell that
+# shows 0.8 may hold 0.7999999999999999. What the user saw is what is checked.
+SPREADSHEET_DIGITS = 15
+
+
+def as_displayed(value: float) -> Decimal:
+    """A float from a spreadsheet cell, as the spreadsheet shows it."""
+    return Decimal(format(value, f".{SPREADSHEET_DIGITS}g"))
+
+
 def to_half_width(text: str) -> str:
     """Full-width digits, letters and punctuation (１２３，ＡＢ) become their ASCII forms (， becomes ,)."""
     return unicodedata.normalize("NFKC", text)
+
+
+# Control characters, and the format characters pasted from web pages and chat messages without being seen: zero-width
+# spaces and joiners, the byte-order mark, soft hyphens.
+INVISIBLE_CATEGORIES = ("Cc", "Cf")
+
+
+def normalise_name(raw) -> str:
+    """An entity's name as it is stored and matched, so that the same company typed twice is one entity: half-width
+    (NFKC), invisible characters removed, every run of spaces (full-width, non-breaking, tabs) one space, none at the
+    ends."""
+    text = to_half_width(str(raw or ""))
+    visible = "".join(char for char in text if char.isspace() or unicodedata.category(char) not in INVISIBLE_CATEGORIES)
+    return " ".join(visible.split())
 
 
 def normalise_credit_code(raw) -> str:
@@ -56,10 +80,13 @@ def credit_code_check_passes(code: str) -> bool:
 
 def parse_amount(raw, *, field_label: str) -> Decimal:
     """An amount in 万元: a number ≥ 0 with at most two decimals. More decimals are refused, never rounded."""
+    shown = raw
     if isinstance(raw, Decimal):
         value = raw
-    elif isinstance(raw, (int, float)) and not isinstance(raw, bool):  # True is an int, and no amount
-        value = Decimal(str(raw))
+    elif isinstance(raw, float):
+        value = shown = as_displayed(raw)
+    elif isinstance(raw, int) and not isinstance(raw, bool):  # True is an int, and no amount
+        value = Decimal(raw)
     else:
         text = to_half_width(str(raw or "")).strip().replace(",", "").replace(" ", "")
         if not text:
@@ -78,7 +105,8 @@ def parse_amount(raw, *, field_label: str) -> Decimal:
         raise ValidationError(_("%(field)s is too large.") % {"field": field_label})
     if value != value.quantize(CENT):
         raise ValidationError(
-            _("%(field)s takes at most two decimals (万元); “%(value)s” has more.") % {"field": field_label, "value": raw},
+            _("%(field)s takes at most two decimals (万元); “%(value)s” has more.")
+            % {"field": field_label, "value": shown},
         )
     return value.quantize(CENT)
 
@@ -90,7 +118,8 @@ def parse_count(raw, *, field_label: str) -> int:
     if isinstance(raw, int):
         value = raw
     else:
-        text = to_half_width(str(raw or "")).strip().replace(",", "")
+        text = str(as_displayed(raw)) if isinstance(raw, float) else to_half_width(str(raw or ""))
+        text = text.strip().replace(",", "")
         if not text:
             raise ValidationError(_("%(field)s is required.") % {"field": field_label})
         try:

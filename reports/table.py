@@ -19,12 +19,13 @@ class Column:
     numeric: bool = False
     totalled: bool = False  # marked "*" in the form: the 合计 row sums it
     width: int = 10  # in characters, for the spreadsheet
+    number_format: str = "0.00"  # note 5 of attachments 1 and 2; attachment 3 counts cases in whole numbers
 
 
 @dataclass
 class Row:
     labels: list[str]
-    values: dict[str, Decimal | str]
+    values: dict[str, Decimal | int | str]
     is_total: bool = False
 
 
@@ -36,6 +37,14 @@ class Merge:
     first_col: int
     last_row: int
     last_col: int
+
+
+@dataclass(frozen=True)
+class Unmerged:
+    """An entity reported by more than one unit whose clues the office has not merged, and a clue where it can."""
+
+    entity_name: str
+    clue_id: int
 
 
 @dataclass
@@ -51,6 +60,7 @@ class Table:
     unit_name: str = ""
     campaign_title: str = ""
     drafts_left_out: int = 0
+    unmerged: list[Unmerged] = field(default_factory=list)
     remarks: list[str] = field(default_factory=list)  # what the page says beside the table (not part of the form)
 
     @property

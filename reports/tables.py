@@ -2,13 +2,15 @@
 
 A table of a unit covers everything beneath it. It counts every clue that has been submitted and not withdrawn
 (drafts are left out, and the table says how many); screening records count whatever their clue's state; a clue
-merged into another counts once, where it was merged, unless that one lies outside the unit.
+merged into another counts once, where it was merged, unless that one lies outside the unit. Institutions are
+entities: one screened or reported by two units is one institution in its row, though its people and amounts are
+summed over both clues until the office merges them (the table names such entities).
 """
 
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from ledger.models import Clue, ScreeningRecord
@@ -16,7 +18,7 @@ from orgs.models import Unit
 from review.models import CountyReturn, Disposal
 from screening.models import Campaign, Term
 
-from .table import Column, Merge, Row, Table, counted_names, number
+from .table import Column, Merge, Row, Table, Unmerged, counted_names, number
 
 NOT_PLANNED = "尚未制定处置方案"
 YES, NO = "是", "否"
@@ -58,6 +60,17 @@ def counted_clues(campaign: Campaign, unit: Unit) -> QuerySet[Clue]:
     )
 
 
+def unmerged_entities(campaign: Campaign, unit: Unit) -> list[Unmerged]:
+    """Entities whose counted clues come from more than one unit: each is one institution in the tables, but its people
+    and amounts are summed over every unit's clue until the office merges them. One query."""
+    reported = (
+        counted_clues(campaign, unit).values("entity", "entity__name")
+        .annotate(units=Count("unit", distinct=True), clue=Min("pk"))
+        .filter(units__gt=1).order_by("entity__name", "entity")
+    )
+    return [Unmerged(row["entity__name"], row["clue"]) for row in reported]
+
+
 def drafts_left_out(campaign: Campaign, unit: Unit) -> int:
     return Clue.objects.filter(campaign=campaign, unit__path__startswith=unit.path, submitted_at__isnull=True).exclude(
         status=Clue.Status.WITHDRAWN
@@ -96,10 +109,11 @@ class _Block:
 
     def __init__(self, campaign: Campaign, unit: Unit, clues: QuerySet[Clue], key: str):
         records = ScreeningRecord.objects.filter(campaign=campaign, unit__path__startswith=unit.path)
-        self.screened = dict(records.values_list(key).annotate(n=Count("pk", distinct=True)).values_list(key, "n"))
+        # Institutions are entities: one screened (or reported) by a township and by a department counts once.
+        self.screened = dict(records.values_list(key).annotate(n=Count("entity", distinct=True)).values_list(key, "n"))
         unhandled = Q(disposal__track=Disposal.Track.NOT_HANDLED) | Q(disposal__isnull=True)
         figures = clues.values(key).annotate(
-            problem_count=Count("pk", distinct=True),
+            problem_count=Count("entity", distinct=True),
             people=Sum("people_involved"),
             amount=Sum("amount_involved"),
             unhandled=Count("pk", filter=unhandled, distinct=True),
@@ -144,6 +158,7 @@ def attachment1(*, campaign: Campaign, unit: Unit) -> Table:
         attachment=1, title="涉嫌非法集资风险专项排查情况统计表", unit_line="单位：个、人、万元",
         label_headers=["", "", ""], columns=ATTACHMENT1_COLUMNS, notes=ATTACHMENT1_NOTES,
         unit_name=unit.name, campaign_title=campaign.title, drafts_left_out=drafts_left_out(campaign, unit),
+        unmerged=unmerged_entities(campaign, unit),
     )
     terms = list(Term.objects.filter(campaign=campaign).order_by("order", "pk"))
     order = {term.name: index for index, term in enumerate(terms)}
@@ -195,20 +210,22 @@ def _add_block(table: Table, terms: list[Term], block: _Block, label: str, order
 
 # Attachment 2 --------------------------------------------------------------------------------------------------------
 
+# Widths in proportion to what the columns hold, chosen so that no head leaves one character on a line of its own,
+# 150 units with 序号: A4 landscape at full size, the text at 10 points on paper.
 ATTACHMENT2_COLUMNS = [
-    Column("entity", "企业名称", "风险情况", width=24),
-    Column("sector", "所属行业", "风险情况", width=14),
-    Column("mode", "集资模式", "风险情况", width=12),
+    Column("entity", "企业名称", "风险情况", width=18),
+    Column("sector", "所属行业", "风险情况", width=11),
+    Column("mode", "集资模式", "风险情况", width=10),
     Column("channel", "是否通过互联网", "风险情况", width=10),
-    Column("amount", "涉及金额", "风险情况", numeric=True, totalled=True, width=12),
+    Column("amount", "涉及金额", "风险情况", numeric=True, totalled=True, width=10),
     Column("people", "涉及人数", "风险情况", numeric=True, totalled=True, width=10),
     Column("unpaid", "未兑付资金", "风险情况", numeric=True, totalled=True, width=12),
-    Column("cross_province", "是否跨省", "风险情况", width=8),
-    Column("measures", "采取的工作措施", "工作情况", width=18),
-    Column("refund", "资金清退情况", "工作情况", width=18),
-    Column("result", "处理结果", "工作情况", width=16),
-    Column("notices", "省际间风险通报情况", "工作情况", width=20),
-    Column("remarks", "备注", width=14),
+    Column("cross_province", "是否跨省", "风险情况", width=6),
+    Column("measures", "采取的工作措施", "工作情况", width=11),
+    Column("refund", "资金清退情况", "工作情况", width=14),
+    Column("result", "处理结果", "工作情况", width=11),
+    Column("notices", "省际间风险通报情况", "工作情况", width=13),
+    Column("remarks", "备注", width=9),
 ]
 
 
@@ -235,7 +252,7 @@ def attachment2(*, campaign: Campaign, unit: Unit) -> Table:
     table = Table(
         attachment=2, title="重点风险线索统计表", unit_line="单位：人、万元", label_headers=["序号"],
         columns=ATTACHMENT2_COLUMNS, notes=ATTACHMENT2_NOTES, unit_name=unit.name, campaign_title=campaign.title,
-        drafts_left_out=drafts_left_out(campaign, unit),
+        drafts_left_out=drafts_left_out(campaign, unit), unmerged=unmerged_entities(campaign, unit),
     )
     key_clues = (
         counted_clues(campaign, unit).filter(assessment__is_key=True)
@@ -272,7 +289,7 @@ def attachment2(*, campaign: Campaign, unit: Unit) -> Table:
 # Attachment 3 --------------------------------------------------------------------------------------------------------
 
 ATTACHMENT3_COLUMNS = [
-    Column("cases", "今年非法集资刑事立案数", numeric=True, width=14),
+    Column("cases", "今年非法集资刑事立案数", numeric=True, width=14, number_format="0"),
     Column("large_case", "是否存在本地常住人口参与非法集资刑事案件达 50 人以上的情况", width=26),
     Column("petition", "是否发生 20 人以上的本地集资参与人集访、闹访等影响社会稳定的事件", width=28),
     Column("remarks", "备注", width=20),
@@ -314,13 +331,13 @@ def attachment3(*, campaign: Campaign, unit: Unit) -> Table:
         filed = returns.get(county.pk)
         if filed is None:
             table.rows.append(Row([county.name], {
-                "cases": number(proposed.get(county.pk)), "large_case": "", "petition": "",
+                "cases": proposed.get(county.pk, 0), "large_case": "", "petition": "",
                 "remarks": "未填报（立案数为台账测算）",
             }))
             table.remarks.append(_("%(county)s has not filled in its return yet.") % {"county": county.name})
             continue
         table.rows.append(Row([county.name], {
-            "cases": number(filed.criminal_cases),
+            "cases": filed.criminal_cases,
             "large_case": YES if filed.has_large_case else NO,
             "petition": YES if filed.has_petition_event else NO,
             "remarks": filed.remarks,

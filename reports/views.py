@@ -66,6 +66,8 @@ def campaign_reports(request, slug):
         "kinds": ReportRun.Kind.choices,
         "runs": selectors.runs_of(request.user, campaign),
         "may_fill_return": unit.level == Unit.Level.COUNTY and permissions.has(request.user, Perm.REVIEW, unit),
+        "unmerged": tables.unmerged_entities(campaign, unit),
+        "may_review": permissions.has(request.user, Perm.REVIEW, unit),
     })
 
 
@@ -81,6 +83,7 @@ def preview(request, slug, kind):
         "body": body_grid(table), "footer": services.footer_for(request.user),
         "may_export": permissions.has(request.user, Perm.EXPORT, unit),
         "units": selectors.units_for_tables(request.user, campaign),
+        "unmerged": table.unmerged, "may_review": permissions.has(request.user, Perm.REVIEW, unit),
     })
 
 

@@ -1,26 +1,29 @@
 """Draws a Table as the official form in a spreadsheet: 附件 mark, title, unit line, two-level merged header, merged
-row labels, 合计 rows, numbers stored as numbers with two decimals, borders, A4 landscape with the header repeated on
-every page, the footer lines and the notes."""
+row labels, 合计 rows, numbers stored as numbers in their column's format, borders, rows as high as their wrapped text,
+A4 landscape one page wide with the header repeated on every page, the footer lines and the notes."""
 
+import math
 from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell import MergedCell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ledger.excel import neutralise
 
+from . import layout, printing
 from .table import Footer, Table, header_grid
 
-NUMBER_FORMAT = "0.00"
 THIN = Side(style="thin")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 FONT = "宋体"
-LABEL_WIDTHS = {1: [6, 18, 16], 2: [6], 3: [16]}
+BODY_SIZE = 10
+LABEL_WIDTHS = {1: [6, 18, 16], 2: [5], 3: [16]}
 SHEET_NAMES = {1: "附件1 排查情况统计表", 2: "附件2 重点风险线索统计表", 3: "附件3 无非法集资区县统计表"}
 
 
@@ -38,7 +41,6 @@ def draw(sheet: Worksheet, table: Table, footer: Footer) -> None:
     width = labels + len(table.columns)
     sheet.cell(1, 1, f"附件 {table.attachment}").font = Font(name="黑体", size=12)
     _merged(sheet, 2, 1, 2, width, table.title, Font(name="方正小标宋简体", size=18), CENTRE)
-    sheet.row_dimensions[2].height = 32
     _merged(sheet, 3, 1, 3, max(1, width - 3), f"填报单位：{table.unit_name}", Font(name=FONT, size=11), LEFT)
     if table.unit_line:
         unit_line = sheet.cell(3, width, table.unit_line)
@@ -51,10 +53,78 @@ def draw(sheet: Worksheet, table: Table, footer: Footer) -> None:
     for offset, note in enumerate(table.notes):
         row = end + 3 + offset
         _merged(sheet, row, 1, row, width, note, Font(name=FONT, size=10), LEFT)
-        sheet.row_dimensions[row].height = 15 * max(1, len(note) // (width * 6) + 1)
-    for index, column_width in enumerate(LABEL_WIDTHS[table.attachment] + [c.width for c in table.columns], start=1):
+    for index, column_width in enumerate(_column_widths(table), start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column_width
-    _print_setup(sheet, top, body - 1)
+    _fit_rows(sheet)
+    printing.set_up(sheet, range(top, body), _blocks(table, body, sheet.max_row))
+
+
+def _column_widths(table: Table) -> list[float]:
+    """The label columns', then each column's own width; a numeric column widens to its longest number, which a
+    spreadsheet would otherwise show as ####."""
+    widths = list(LABEL_WIDTHS[table.attachment])
+    for column in table.columns:
+        numbers = [str(row.values.get(column.key, "")) for row in table.rows] if column.numeric else []
+        needed = max((layout.units_for(text, BODY_SIZE) for text in numbers), default=0)
+        widths.append(max(column.width, math.ceil(needed)))
+    return widths
+
+
+def _blocks(table: Table, body: int, last_row: int) -> list[list[range]]:
+    """The sheet's rows as blocks of groups for the page breaks: the rows under a label merged in the first column
+    make a block, those under a label merged in the second a group in it; any other row is a block of its own. A 合计
+    row closes the block before it, and the footer and the notes the last block."""
+    merged = {(m.first_col, m.first_row): m.last_row for m in table.merges if m.last_row > m.first_row}
+
+    def groups(first: int, last: int) -> list[range]:
+        found, row = [], first
+        while row <= last:
+            end = merged.get((1, row), row)
+            found.append(range(body + row, body + end + 1))
+            row = end + 1
+        return found
+
+    blocks: list[list[range]] = []
+    row = 0
+    while row < len(table.rows):
+        end = merged.get((0, row), row)
+        if table.rows[row].is_total and blocks:
+            blocks[-1].append(range(body + row, body + row + 1))
+        else:
+            blocks.append(groups(row, end))
+        row = end + 1
+    footer = range(body + len(table.rows), last_row + 1)
+    if blocks:
+        blocks[-1].append(footer)
+    else:
+        blocks.append([footer])
+    return blocks
+
+
+def _fit_rows(sheet: Worksheet) -> None:
+    """Each row as high as its tallest wrapped text, given its columns' widths; where a merged block spans several rows
+    and they lack room for its text, its last row makes up the difference."""
+    blocks = {(block.min_row, block.min_col): block for block in sheet.merged_cells.ranges}
+    units = {index: sheet.column_dimensions[get_column_letter(index)].width for index in range(1, sheet.max_column + 1)}
+    heights: dict[int, float] = {}
+    spanning = []
+    for cell in (cell for row in sheet.iter_rows() for cell in row):
+        if isinstance(cell, MergedCell) or cell.value in (None, "") or not cell.alignment.wrap_text:
+            continue
+        block = blocks.get((cell.row, cell.column))
+        last_row, last_col = (block.max_row, block.max_col) if block else (cell.row, cell.column)
+        room = layout.column_points(sum(units[index] for index in range(cell.column, last_col + 1)))
+        needed = layout.height(str(cell.value), room, cell.font.sz)
+        if last_row == cell.row:
+            heights[cell.row] = max(heights.get(cell.row, 0), needed)
+        else:
+            spanning.append((range(cell.row, last_row + 1), needed))
+    for rows, needed in spanning:
+        lacking = needed - sum(heights.get(row, 0) for row in rows)
+        if lacking > 0:
+            heights[rows[-1]] = heights.get(rows[-1], 0) + lacking
+    for row, points in heights.items():
+        sheet.row_dimensions[row].height = math.ceil(points * 10) / 10
 
 
 def _merged(sheet, first_row, first_col, last_row, last_col, value, font=None, alignment=None, border=False):
@@ -86,12 +156,11 @@ def _draw_header(sheet, table: Table, top: int) -> int:
             _merged(sheet, row, column, last_row, last_col, cell.text, bold, CENTRE, border=True)
             taken.update((r, c) for r in range(row, last_row + 1) for c in range(column, last_col + 1))
             column = last_col + 1
-        sheet.row_dimensions[row].height = 36
     return len(grid)
 
 
 def _draw_body(sheet, table: Table, body: int) -> None:
-    font, bold = Font(name=FONT, size=10), Font(name=FONT, size=10, bold=True)
+    font, bold = Font(name=FONT, size=BODY_SIZE), Font(name=FONT, size=BODY_SIZE, bold=True)
     labels = len(table.label_headers)
     for r, row in enumerate(table.rows):
         excel_row = body + r
@@ -103,7 +172,7 @@ def _draw_body(sheet, table: Table, body: int) -> None:
             cell = sheet.cell(excel_row, c, value if column.numeric and value != "" else neutralise(value))
             cell.font, cell.border = bold if row.is_total else font, BORDER
             if column.numeric:
-                cell.number_format = NUMBER_FORMAT
+                cell.number_format = column.number_format
                 cell.alignment = Alignment(horizontal="right", vertical="center")
             else:
                 cell.alignment = LEFT
@@ -121,15 +190,3 @@ def _draw_footer(sheet, footer: Footer, row: int, width: int) -> None:
     sheet.cell(row, phone_col, neutralise(f"电话：{footer.phone}")).font = font
     date_cell = sheet.cell(row, width, footer.date_text)
     date_cell.font, date_cell.alignment = font, Alignment(horizontal="right")
-
-
-def _print_setup(sheet, first_header_row: int, last_header_row: int) -> None:
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = f"{first_header_row}:{last_header_row}"
-    sheet.print_options.horizontalCentered = True
-    sheet.page_margins.left = sheet.page_margins.right = 0.4
-    sheet.page_margins.top = sheet.page_margins.bottom = 0.5

@@ -108,6 +108,22 @@ def test_a_fifteen_digit_number_is_read_as_digits_and_refused_for_its_length(tre
     assert error.column == I.CODE and "this one has 15" in error.message
 
 
+def test_numbers_the_spreadsheet_computed_are_read_as_it_shows_them(tree, open_campaign):
+    """A cell computed as =0.1+0.7 shows 0.80 and holds 0.7999999999999999: it is 0.80 万元. A value typed with three
+    decimals is still refused, at its column."""
+    result = preview(tree, open_campaign, clues_xlsx([
+        clue_row(1, **{I.AMOUNT: 1.15 * 7, I.UNPAID: 0.1 + 0.7, I.PEOPLE: 0.7 * 10, I.DESCRIPTION: 0.1 + 0.7}),
+        clue_row(2, **{I.AMOUNT: 1.234}),
+    ]))
+    computed, typed = result.rows
+    assert computed.status == "new"
+    assert (computed.data.amount_involved, computed.data.unpaid_funds, computed.data.people_involved) == (
+        Decimal("8.05"), Decimal("0.80"), 7)
+    assert computed.data.description == "0.8"
+    assert [(error.column, error.message) for error in typed.errors] == [
+        (I.AMOUNT, f"{I.AMOUNT} takes at most two decimals (万元); “1.234” has more.")]
+
+
 def test_names_are_leaf_names_or_paths_where_a_name_repeats(tree, open_campaign, term):
     for parent in ("互联网金融行业企业", "资金密集型行业企业"):
         Term.objects.create(campaign=open_campaign, vocabulary=Term.Vocabulary.SECTOR, parent=term(parent), name="其他")
@@ -135,6 +151,23 @@ def test_a_repeated_row_and_one_already_in_the_ledger_are_refused(tree, open_cam
     assert "already has a clue" in result.rows[2].errors[0].message
     # Another unit's clue on the entity is no repeat: the entity is shared, each unit reports it once.
     assert preview(tree, open_campaign, clues_xlsx([clue_row(9)]), unit="village").is_valid
+
+
+def test_a_name_with_invisible_characters_is_the_same_entity(tree, open_campaign):
+    plain = {I.NAME: "某某理财工作室", I.CODE: None}
+    I.save(preview(tree, open_campaign, clues_xlsx([clue_row(1, **plain)])), actor=tree.user("staff"),
+           campaign=open_campaign, unit=tree.unit("township"))
+    result = preview(tree, open_campaign, clues_xlsx([
+        clue_row(2, **{I.NAME: "\ufeff某某理财工作室\u200b", I.CODE: None}),
+        clue_row(3, **{I.NAME: "某某理财\u200d工作室\u00a0", I.CODE: None}),
+        clue_row(4, **{I.NAME: "\u200b\u00a0", I.CODE: None}),
+    ]), unit="village")
+    assert [(row.number, error.column, error.message) for row in result.rows for error in row.errors] == [
+        (3, I.NAME, "Row 2 has the same entity in the same sector."), (4, I.NAME, f"{I.NAME} is required.")]
+    result.rows[1:] = []
+    I.save(result, actor=tree.user("staff"), campaign=open_campaign, unit=tree.unit("village"))
+    assert list(Entity.objects.values_list("name", flat=True)) == ["某某理财工作室"]
+    assert Clue.objects.count() == 2
 
 
 # The commands --------------------------------------------------------------------------------------------------------

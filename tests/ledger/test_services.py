@@ -182,6 +182,37 @@ def test_the_same_entity_from_two_units_is_already_known(tree, open_campaign, cl
     assert list(selectors.reports_elsewhere(ours.entity, campaign=open_campaign, besides_unit=theirs.unit)) == [ours]
 
 
+# The same company as typed or pasted: zero-width space, non-joiner and joiner, byte-order mark, non-breaking and
+# full-width spaces, a control character, a tab and a line break.
+SAME_COMPANY = [
+    "某某投资有限公司\u200b", "\ufeff某某投资有限公司", "某某\u200c投资\u200d有限公司", "\u3000某某投资有限公司\u3000",
+    "某某投资有限公司\u00a0", "某某投资有限公司\x07", "\t某某投资有限公司\r\n",
+]
+SECTORS = ["网络借贷平台", "第三方支付", "众筹平台", "私募股权投资", "电子商务", "批发和零售", "房地产"]
+
+
+def test_the_same_company_typed_with_invisible_characters_is_one_entity(tree, open_campaign, term):
+    staff, township = tree.user("staff"), tree.unit("township")
+    services.records_create(actor=staff, campaign=open_campaign, unit=township, rows=[
+        RecordData(entity=EntityData(name="\u200b某某投资有限公司\u3000"), sector=term("教育机构"))])
+    services.records_create(actor=staff, campaign=open_campaign, unit=township, rows=[
+        RecordData(entity=EntityData(name=name), sector=term(sector)) for name, sector in zip(SAME_COMPANY, SECTORS)])
+    assert list(Entity.objects.values_list("name", flat=True)) == ["某某投资有限公司"]
+    with pytest.raises(ValidationError) as refused:
+        services.records_create(actor=staff, campaign=open_campaign, unit=township, rows=[
+            RecordData(entity=EntityData(name="某某投资\u00ad有限公司"), sector=term("教育机构"))])
+    assert refused.value.messages == ["本单位已在“教育机构”中排查过某某投资有限公司。"]
+    assert [e.name for e in selectors.entities_matching("\u200b某某投资\u00a0")] == ["某某投资有限公司"]
+
+
+def test_a_name_is_stored_with_one_space_between_words_and_half_width(tree, open_campaign, clue_data):
+    clue = create(tree, open_campaign, clue_data(entity={"name": "ＡＢＣ\u3000\u3000科技\u00a0 \t（天津）有限公司 "}))
+    assert clue.entity.name == "ABC 科技 (天津)有限公司"
+    with pytest.raises(ValidationError) as refused:
+        create(tree, open_campaign, clue_data(entity={"name": "\u200b\u3000\ufeff", "credit_code": ""}))
+    assert "name" in refused.value.error_dict
+
+
 def test_a_batch_with_one_bad_row_saves_nothing(tree, open_campaign, clue_data):
     rows = [clue_data(entity={"name": f"公司{i}", "credit_code": ""}) for i in range(5)]
     rows[3] = clue_data(entity={"name": "坏行", "credit_code": ""}, unpaid_funds=Decimal("999.00"))

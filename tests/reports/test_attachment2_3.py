@@ -1,12 +1,15 @@
 from decimal import Decimal
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from ledger import services
 from reports import tables
 from review import services as review_services
 from review.models import CountyReturn
+from tests.orgs.test_pages import login
 
 D = Decimal
 
@@ -51,9 +54,8 @@ def test_county_returns_say_which_counties_qualify(tree, open_campaign, ledger, 
     CountyReturn.objects.create(county=tree.unit("other_county"), year=year, criminal_cases=2, has_large_case=True,
                                 has_petition_event=False, remarks="见专报", updated_by=tree.user("city_office"))
     table = tables.attachment3(campaign=open_campaign, unit=tree.unit("city"))
-    assert [(row.labels[0], row.values["cases"], row.values["large_case"], row.values["petition"]) for row in table.rows] == [
-        ("甲县", D("0.00"), "否", "否"), ("乙县", D("2.00"), "是", "否"),
-    ]
+    assert [(row.labels[0], str(row.values["cases"]), row.values["large_case"], row.values["petition"])
+            for row in table.rows] == [("甲县", "0", "否", "否"), ("乙县", "2", "是", "否")]  # cases are whole numbers
     assert "甲县" in table.remarks[0] and "乙县" in table.remarks[1]
     assert table.remarks[0] != table.remarks[1]
     assert "2 " in table.remarks[1] or "2起" in table.remarks[1] or "2 起" in table.remarks[1]
@@ -63,7 +65,7 @@ def test_a_county_without_a_return_gets_the_ledger_case_count(tree, open_campaig
     clue = ledger.clue("township", "staff", ledger.entity("某某置业有限公司"), "房地产", amount="1", people=1)
     ledger.dispose(clue, "investigate", filed=filed_this_year)
     table = tables.attachment3(campaign=open_campaign, unit=tree.unit("county"))
-    assert table.rows[0].values["cases"] == D("1.00") and "未填报" in table.rows[0].values["remarks"]
+    assert str(table.rows[0].values["cases"]) == "1" and "未填报" in table.rows[0].values["remarks"]
 
 
 def test_the_notes_carry_the_campaign_year(open_campaign, tree):
@@ -168,3 +170,25 @@ def test_attachment3_carries_the_forms_notes_with_the_year(tree, open_campaign):
         "集访、闹访等影响社会稳定的事件。",
         "2. 本表由各县区填报，市处非领导小组成员单位不需填报。",
     ]
+
+
+@pytest.mark.parametrize(("answers", "reason"), [
+    ({"criminal_cases": "1"}, "今年有 1 起非法集资刑事立案"),
+    ({"has_large_case": "1"}, "存在本地常住人口参与 50 人以上非法集资刑事案件的情况"),
+    ({"has_petition_event": "1"}, "发生了 20 人以上的本地集资参与人集访、闹访事件"),
+])
+def test_each_condition_alone_keeps_a_county_from_qualifying(client, tree, open_campaign, answers, reason):
+    """Attachment 3 note 1: no case filed AND no 50-person case AND no 20-person petition. The office saving its
+    return, and the preview of attachment 3, say that the county does not qualify, and why."""
+    login(client, tree.user("office"))
+    county = {"unit": tree.unit("county").pk}
+    saved = client.post(
+        reverse("reports:county_return", args=[open_campaign.slug]) + f"?unit={county['unit']}",
+        {"criminal_cases": "0", "has_large_case": "0", "has_petition_event": "0", "remarks": ""} | answers,
+        follow=True,
+    )
+    verdict = f"甲县不符合“无非法集资区、县”条件：{reason}。"
+    assert [str(message) for message in saved.context["messages"]] == [verdict]
+    preview = client.get(reverse("reports:preview", args=[open_campaign.slug, "attachment3"]), county)
+    assert verdict in preview.content.decode() and "符合“无非法集资区、县”条件。" not in preview.content.decode()
+    assert not CountyReturn.objects.get(county=tree.unit("county")).qualifies

@@ -9,9 +9,11 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from ledger.models import Clue
 from reports import services
 from reports.models import ReportRun
 from reports.tasks import build_report
+from review.models import CountyReturn
 from tests.orgs.test_pages import login
 
 
@@ -114,6 +116,51 @@ def test_the_office_previews_builds_and_downloads_from_the_page(client, tree, op
     assert client.get(reverse("reports:download", args=[run.pk])).status_code == 404
 
 
+def test_the_pages_name_entities_reported_twice_and_link_to_where_the_office_merges_them(client, tree, open_campaign,
+                                                                                         ledger):
+    entity = ledger.entity("某某置业有限公司", credit_code="91350100M000100Y43")
+    ours = ledger.clue("township", "staff", entity, "房地产", amount="5", people=5)
+    theirs = ledger.clue("department", "department_staff", entity, "房地产", amount="5", people=5)
+    county = {"unit": tree.unit("county").pk}
+    pages = [reverse("reports:campaign", args=[open_campaign.slug]),
+             reverse("reports:preview", args=[open_campaign.slug, "attachment1"])]
+    notice = "范围内有 1 个市场主体由多个单位报送且尚未合并"
+    merge_page = reverse("review:clue", args=[ours.pk])
+    login(client, tree.user("leader"))  # reads the tables, merges nothing
+    html = client.get(pages[1], county).content.decode()
+    assert notice in html and "可由领导小组办公室合并" in html and merge_page not in html
+    client.post(reverse("logout"))
+    login(client, tree.user("office"))
+    for url in pages:
+        html = client.get(url, county).content.decode()
+        assert notice in html and f'href="{merge_page}#merge">某某置业有限公司</a>' in html
+    assert 'id="merge"' in client.get(merge_page).content.decode()
+    client.post(reverse("review:clue_merge", args=[ours.pk]), {"other": theirs.pk, "keep": "this", "reason": "同一主体"})
+    assert Clue.objects.get(pk=theirs.pk).merged_into_id == ours.pk
+    assert all(notice not in client.get(url, county).content.decode() for url in pages)
+
+
+def test_attachment3_shows_the_case_count_as_a_whole_number(client, tree, open_campaign):
+    CountyReturn.objects.create(county=tree.unit("county"), year=open_campaign.year, criminal_cases=3,
+                                has_large_case=False, has_petition_event=False, updated_by=tree.user("office"))
+    login(client, tree.user("office"))
+    html = client.get(reverse("reports:preview", args=[open_campaign.slug, "attachment3"]),
+                      {"unit": tree.unit("county").pk}).content.decode()
+    assert '<td class="num">3</td>' in html and "3.00" not in html
+
+
+@pytest.mark.parametrize("kind", ["attachment1", "attachment2", "attachment3"])
+def test_the_preview_shows_the_notes_numbered_once_as_in_the_form(client, tree, open_campaign, kind):
+    """The notes carry their own numbers (注：1. …, 2. …): the page must not number them again as a list."""
+    login(client, tree.user("office"))
+    page = client.get(reverse("reports:preview", args=[open_campaign.slug, kind]), {"unit": tree.unit("county").pk})
+    html = page.content.decode()
+    notes = page.context["table"].notes
+    assert notes[0].startswith("注：1.")
+    assert all(html.count(note) == 1 and f"<li>{note}" not in html for note in notes)
+    assert '<ol class="notes">' not in html
+
+
 def test_staff_preview_their_own_township(client, tree, open_campaign):
     login(client, tree.user("staff"))
     response = client.get(reverse("reports:preview", args=[open_campaign.slug, "attachment2"]))
@@ -121,8 +168,6 @@ def test_staff_preview_their_own_township(client, tree, open_campaign):
 
 
 def test_the_county_office_fills_in_its_return(client, tree, open_campaign):
-    from review.models import CountyReturn
-
     login(client, tree.user("office"))
     url = reverse("reports:county_return", args=[open_campaign.slug]) + f"?unit={tree.unit('county').pk}"
     assert client.get(url).status_code == 200

@@ -1,10 +1,14 @@
 from datetime import date
+from decimal import Decimal
+
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from reports import tables, xlsx
-from reports.table import Footer
+from reports import layout, printing, tables, xlsx
+from reports.table import Footer, Row, Table
+from tests.reports.sheets import cut_cells, row_height
 
+D = Decimal
 FOOTER = Footer("何立新", "022-29240481", date(2026, 11, 25))
 
 
@@ -88,7 +92,7 @@ def test_one_workbook_with_all_three_tables(tmp_path, tree, open_campaign):
     assert book.sheetnames == ["附件1 排查情况统计表", "附件2 重点风险线索统计表", "附件3 无非法集资区县统计表"]
     third = book["附件3 无非法集资区县统计表"]
     assert third["A4"].value == "区、县名称" and third["A5"].value == "甲县"
-    assert third["B5"].number_format == "0.00"
+    assert (third["B5"].value, third["B5"].data_type, third["B5"].number_format) == (0, "n", "0")  # a count of cases
 
 
 def test_the_sheet_is_laid_out_and_set_up_for_printing_as_the_official_form(tmp_path, tree, open_campaign, ledger):
@@ -98,17 +102,16 @@ def test_the_sheet_is_laid_out_and_set_up_for_printing_as_the_official_form(tmp_
     font = lambda ref: (sheet[ref].font.name, sheet[ref].font.size, bool(sheet[ref].font.b))  # noqa: E731
     assert font("A1") == ("黑体", 12, False)
     assert font("A2") == ("方正小标宋简体", 18, False) and sheet["A2"].alignment.horizontal == "center"
-    assert sheet.row_dimensions[2].height == 32
     assert sheet["A3"].value == "填报单位：甲县" and "A3:L3" in {str(m) for m in sheet.merged_cells.ranges}
     assert font("A3") == ("宋体", 11, False) and sheet["A3"].alignment.horizontal == "left"
     assert font("O3") == ("宋体", 11, False) and sheet["O3"].alignment.horizontal == "right"
-    # Header: bold, centred, wrapped, boxed, rows 36 high.
+    # Header: bold, centred, wrapped, boxed, its rows as high as their text.
     for ref in ("D4", "E4", "E5", "O4"):
         assert font(ref) == ("宋体", 11, True), ref
         assert (sheet[ref].alignment.horizontal, sheet[ref].alignment.vertical, sheet[ref].alignment.wrap_text) == (
             "center", "center", True)
     assert outline_gaps(sheet, 4, 5) == []
-    assert sheet.row_dimensions[4].height == sheet.row_dimensions[5].height == 36
+    assert row_height(sheet, 5) >= layout.height("立案查处的机构数量", layout.column_points(10), 11)  # three lines
     # Body: labels centred, numbers right-aligned, text left-aligned, 合计 in bold; every cell boxed.
     assert font("C7") == ("宋体", 10, False) and sheet["C7"].alignment.horizontal == "center"
     assert sheet["D7"].alignment.horizontal == "right" and sheet["D7"].alignment.vertical == "center"
@@ -126,8 +129,8 @@ def test_the_sheet_is_laid_out_and_set_up_for_printing_as_the_official_form(tmp_
     note = f"A{footer_row + 2}"
     assert font(note) == ("宋体", 10, False) and sheet[note].alignment.wrap_text
     assert f"A{footer_row + 2}:O{footer_row + 2}" in {str(m) for m in sheet.merged_cells.ranges}
-    long_note = len(table.notes[0]) // (15 * 6) + 1
-    assert sheet.row_dimensions[footer_row + 2].height == 15 * long_note
+    assert row_height(sheet, footer_row + 2) == row_height(sheet, footer_row + 3)  # notes of one line each
+    assert cut_cells(sheet) == []  # the title, heads, labels and notes all fit
     # A4 landscape, one page wide, as many pages down as it takes, centred, with narrow margins.
     setup = sheet.page_setup
     assert (setup.fitToWidth, setup.fitToHeight, sheet.sheet_properties.pageSetUpPr.fitToPage) == (1, 0, True)
@@ -142,3 +145,73 @@ def test_the_workbook_has_one_sheet_per_table_and_no_blank_sheet(tmp_path, tree,
     sheet = book.active
     assert [sheet.column_dimensions[c].width for c in "ABCDE"] == [16, 14, 26, 28, 20]
     assert sheet["A3"].value == "填报单位：甲县" and sheet["E3"].value is None  # attachment 3 has no unit line
+
+
+LONG_REASON = "经营者失联，正在协调公安机关查找实际控制人并冻结其名下账户，待查明资金去向后再定处置方案"
+
+
+def test_rows_grow_to_fit_their_longest_wrapped_text(tmp_path, tree, open_campaign, ledger):
+    """主要问题, 采取的主要措施, 原因 and attachment 2's text columns wrap: their rows grow, so that printed text does not
+    run over the next row."""
+    clue = ledger.clue("township", "staff", ledger.entity("天津市宝坻区某某财富投资管理咨询服务有限公司"), "网络借贷平台",
+                       amount="1", people=1, problems=["超范围经营", "发布涉嫌非法集资广告资讯", "虚假宣传", "设资金池"])
+    ledger.dispose(clue, "not_handled", reason=LONG_REASON, handling_result="停业整改，正在配合公安机关侦查")
+    ledger.make_key(clue)
+    book = build(tmp_path, [tables.attachment1(campaign=open_campaign, unit=tree.unit("county")),
+                            tables.attachment2(campaign=open_campaign, unit=tree.unit("county"))])
+    first, second = book.worksheets
+    lending, plain = 7, 8  # 网络借贷平台, 第三方支付
+    assert row_height(first, lending) >= 4 * row_height(first, plain)
+    assert row_height(second, 6) >= 2 * row_height(second, 7)  # the key clue's row, the 合计 row
+    assert cut_cells(first) == [] and cut_cells(second) == []
+
+
+def test_a_number_widens_its_column_rather_than_print_as_hashes(tmp_path, tree, open_campaign, ledger):
+    ledger.clue("township", "staff", ledger.entity("大额"), "网络借贷平台", amount="999999999999.99", people=2147483647)
+    sheet = build(tmp_path, [tables.attachment1(campaign=open_campaign, unit=tree.unit("county"))]).active
+    assert sheet.column_dimensions["H"].width > 12 and sheet.column_dimensions["G"].width > 10
+    assert cut_cells(sheet) == []
+
+
+def key_clue_rows(count: int) -> list[Row]:
+    return [Row([str(i)], {
+        "entity": f"天津市宝坻区某某财富投资管理咨询服务有限公司第{i}分公司", "sector": "民间投融资中介机构", "mode": "债权类",
+        "channel": "线上线下相结合", "amount": D("1234567.89"), "people": D("350.00"), "unpaid": D("345.60"),
+        "cross_province": "是", "measures": "警示约谈、刑事打击", "refund": "正在清退（已清退 35.00%）",
+        "result": "停业整改，正在配合公安机关侦查", "notices": "已向河南省、山东省通报 3 次", "remarks": "",
+    }) for i in range(1, count + 1)]
+
+
+def attachment2_of(rows: list[Row]) -> Table:
+    return Table(attachment=2, title="重点风险线索统计表", unit_line="单位：人、万元", label_headers=["序号"],
+                 columns=tables.ATTACHMENT2_COLUMNS, rows=rows + [Row(["合计"], {}, is_total=True)],
+                 notes=tables.ATTACHMENT2_NOTES, unit_name="甲县")
+
+
+def test_attachment2_fills_a4_landscape_at_full_size_with_its_header_on_every_page(tmp_path):
+    sheet = build(tmp_path, [attachment2_of(key_clue_rows(40))]).active
+    setup = sheet.page_setup
+    assert (setup.orientation, int(setup.paperSize), setup.fitToWidth, setup.fitToHeight) == ("landscape", 9, 1, 0)
+    assert sheet.print_title_rows == "$4:$5"
+    assert printing.scale(sheet) >= 0.95  # one page wide with next to no shrinking: 10-point text stays readable
+    assert {sheet.cell(6, c).font.sz for c in range(1, 15)} == {10}
+    breaks = [brk.id for brk in sheet.row_breaks.brk]
+    assert len(breaks) >= 4
+    page = (printing.A4_LANDSCAPE[1] - 2 * printing.END_MARGIN * printing.INCH) / printing.scale(sheet)
+    header = row_height(sheet, 4) + row_height(sheet, 5)
+    tops = [1] + [last + 1 for last in breaks]
+    for top, bottom in zip(tops, breaks + [sheet.max_row]):
+        rows = sum(row_height(sheet, row) for row in range(top, bottom + 1))
+        assert rows + (header if top > 1 else 0) <= page
+    assert breaks[-1] < 6 + 40 - 1  # the 合计 row, the footer and the notes follow a key clue to the last page
+
+
+def test_a_block_of_attachment1_that_does_not_fit_starts_a_new_page(tmp_path, tree, open_campaign):
+    table = tables.attachment1(campaign=open_campaign, unit=tree.unit("county"))
+    for row in table.rows[:3]:
+        row.values["unhandled_reasons"] = LONG_REASON
+    sheet = build(tmp_path, [table]).active
+    behaviours = 6 + 15  # the first row of 重点行为, after the 14 sectors and their 合计
+    assert sheet.cell(behaviours, 1).value == "重点行为"
+    assert [brk.id for brk in sheet.row_breaks.brk] == [behaviours - 1]
+    assert cut_cells(sheet) == []
