@@ -23,7 +23,7 @@ FLAGS = {
 
 
 class QueueFilter(django_filters.FilterSet):
-    unit = django_filters.ModelChoiceFilter(label=_("Unit"), queryset=None, method="filter_unit")
+    unit = django_filters.ModelChoiceFilter(label=_("Unit"), queryset=None, method="filter_unit", empty_label=_("Any"))
     sector = django_filters.ChoiceFilter(label=_("sector"), empty_label=_("Any"), method="filter_sector")
     behaviour = django_filters.ChoiceFilter(label=_("key behaviours"), empty_label=_("Any"), method="filter_behaviour")
     status = django_filters.ChoiceFilter(
