@@ -6,8 +6,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ledger.filters import term_choices
 from ledger.models import Clue
-from screening import selectors as screening_selectors
 from screening.forms import DateInput
 from screening.models import Campaign, Term
 
@@ -47,11 +47,7 @@ class QueueFilter(django_filters.FilterSet):
         super().__init__(data, queryset=queryset, **kwargs)
         self.filters["unit"].queryset = units
         for name, vocabulary in (("sector", Term.Vocabulary.SECTOR), ("behaviour", Term.Vocabulary.BEHAVIOUR)):
-            # In tree order, items indented under their group.
-            self.filters[name].extra["choices"] = [
-                (str(term.pk), f"{'— ' if term.parent_id else ''}{term.name}")
-                for term in screening_selectors.terms(campaign, vocabulary)
-            ]
+            self.filters[name].extra["choices"] = term_choices(campaign, vocabulary)
 
     def filter_unit(self, queryset, name, unit):
         return queryset.filter(unit__path__startswith=unit.path)
