@@ -71,8 +71,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
-# Forms and widgets find their templates in templates/ too (templates/forms/), Django's own through "django.forms".
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# Forms and widgets find their templates in templates/forms/ too; Django's own through "django.forms".
+FORM_RENDERER = "config.forms.FormRenderer"
 
 TEMPLATES = [
     {

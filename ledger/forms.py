@@ -1,8 +1,9 @@
 """The forms of the ledger's staff screens. They read what people type; the services decide what is accepted."""
 
-from dataclasses import fields
+from dataclasses import MISSING, Field, fields
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms.models import ModelChoiceIterator, model_to_dict
 from django.utils.text import capfirst
@@ -13,7 +14,7 @@ from screening import selectors as screening_selectors
 from screening.forms import DateInput
 from screening.models import Campaign, Term
 
-from . import validators
+from . import services, validators
 from .models import Clue, Entity, Evidence, ScreeningRecord
 from .services import ENTITY_DETAIL_FIELDS, ClueData, EntityData, RecordData
 
@@ -124,6 +125,7 @@ class EntryForm(forms.Form):
 
     def __init__(self, *args, campaign: Campaign, units: QuerySet[Unit] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.campaign = campaign
         if units is None:
             del self.fields["unit"]
         else:
@@ -163,12 +165,31 @@ class EntryForm(forms.Form):
     def entry_part(self) -> list[forms.BoundField]:
         return [field for field in self.visible_fields() if field.name not in ENTITY_FIELDS and field.name != "unit"]
 
+    def clean(self):
+        cleaned = super().clean()
+        # The service's checks of what did parse, now: a wrong credit code shows beside a wrong amount, not after the
+        # amount is put right. What only saving can tell (a duplicate, a stale edit) waits for the save.
+        try:
+            services.check_entry(self.service_data(), services.TermChecker(self.campaign))
+        except ValidationError as refusal:
+            for field, errors in refusal.error_dict.items():
+                if field not in self.errors:
+                    self.add_error(field if field in self.fields else None, errors)
+        return cleaned
+
     def service_data(self):
-        """The cleaned data as the service takes it."""
+        """The cleaned data as the service takes it; a field that did not parse takes the service's default."""
         data = self.cleaned_data
-        own = {f.name: data[f.name] for f in fields(self.DATA) if f.name != "entity"}
+        entity = EntityData(**({"name": ""} | {name: data[name] for name in ENTITY_FIELDS if name in data}))
+        own = {f.name: data.get(f.name, _default(f)) for f in fields(self.DATA) if f.name != "entity"}
         chosen_terms = {name: list(value) for name, value in own.items() if isinstance(value, QuerySet)}
-        return self.DATA(entity=EntityData(**{name: data[name] for name in ENTITY_FIELDS}), **(own | chosen_terms))
+        return self.DATA(entity=entity, **(own | chosen_terms))
+
+
+def _default(field: Field):
+    if field.default_factory is not MISSING:
+        return field.default_factory()
+    return None if field.default is MISSING else field.default
 
 
 class ClueForm(EntryForm):
