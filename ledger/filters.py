@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
+from orgs.forms import UnitTreeChoiceField
 from orgs.models import Unit
 from screening import selectors as screening_selectors
 from screening.models import Campaign, Term
@@ -46,6 +47,20 @@ class YesNoFilter(django_filters.BooleanFilter):
         super().__init__(widget=forms.Select(choices=choices), **kwargs)
 
 
+class UnitTreeFilter(django_filters.ModelChoiceFilter):
+    """A unit and the units beneath it, chosen in the tree (searchable)."""
+
+    field_class = UnitTreeChoiceField
+
+    def __init__(self, **kwargs):
+        super().__init__(method=self.beneath, empty_label=ANY, **kwargs)
+
+    @staticmethod
+    def beneath(queryset, name, unit: Unit):
+        # A unit stands for the villages or centres beneath it too, as its grants do.
+        return queryset.filter(unit__path__startswith=unit.path)
+
+
 class AmountFilter(django_filters.Filter):
     field_class = AmountField
 
@@ -68,9 +83,7 @@ class StableOrderingFilter(django_filters.OrderingFilter):
 
 
 class EntryFilter(django_filters.FilterSet):
-    unit = django_filters.ModelChoiceFilter(
-        label=label_of(Clue, "unit"), queryset=Unit.objects.none(), method="filter_unit", empty_label=ANY
-    )
+    unit = UnitTreeFilter(label=label_of(Clue, "unit"), queryset=Unit.objects.none())
     sector = TermFilter(label=label_of(Clue, "sector"), empty_label=ANY)
     text = django_filters.CharFilter(label=_("Entity name or code"), method="filter_text")
 
@@ -78,10 +91,6 @@ class EntryFilter(django_filters.FilterSet):
         super().__init__(data, queryset)
         self.filters["unit"].queryset = selectors.units_visible_in(user, campaign)
         self.filters["sector"].extra["choices"] = term_choices(campaign, Term.Vocabulary.SECTOR)
-
-    def filter_unit(self, queryset, name, unit: Unit):
-        # A unit stands for the villages or centres beneath it too, as its grants do.
-        return queryset.filter(unit__path__startswith=unit.path)
 
     def filter_text(self, queryset, name, text: str):
         code = validators.normalise_credit_code(text)

@@ -9,6 +9,7 @@ from django.forms.models import ModelChoiceIterator, model_to_dict
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from orgs.forms import UnitTreeChoiceField
 from orgs.models import Unit
 from screening import selectors as screening_selectors
 from screening.forms import DateInput
@@ -110,7 +111,7 @@ class EntryForm(forms.Form):
     DATA: type  # the service's dataclass; the form's field names are its field names
     VOCABULARIES: dict[str, str]  # field name: vocabulary whose terms it offers
 
-    unit = forms.ModelChoiceField(label=label_of(Clue, "unit"), queryset=Unit.objects.none())
+    unit = UnitTreeChoiceField(label=label_of(Clue, "unit"), queryset=Unit.objects.none())
     version = forms.IntegerField(widget=forms.HiddenInput)
     name = model_field(Entity, "name")
     # Longer than a code: people paste codes with spaces, which the service takes out.

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from orgs import selectors as org_selectors
+from orgs.forms import UnitTreeChoiceField, UnitTreeMultipleChoiceField, UnitTreeSelectMultiple
 from orgs.models import Unit
 
 from . import selectors
@@ -126,7 +127,7 @@ class ResponsibilityForm(forms.Form):
 
 
 class LockExceptionForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    unit = UnitTreeChoiceField(label=_("Unit"), queryset=Unit.objects.none())
     until = forms.DateField(label=_("Open until"), widget=DateInput)
     reason = forms.CharField(label=_("Reason"), max_length=200)
 
@@ -135,24 +136,12 @@ class LockExceptionForm(forms.Form):
         self.fields["unit"].queryset = selectors.units_reviewable_in(user, campaign)
 
 
-class UnitTreeChoiceField(forms.ModelMultipleChoiceField):
-    """Units beneath ``top`` in tree order, each indented under the one above it, so that a township's villages read
-    as its own."""
-
-    def __init__(self, queryset, *, top: Unit, **kwargs):
-        super().__init__(queryset, **kwargs)
-        self.top_depth = top.depth + 1
-
-    def label_from_instance(self, unit: Unit) -> str:
-        return "\u3000" * max(unit.depth - self.top_depth, 0) + unit.name
-
-
 class ExpectedUnitsForm(forms.Form):
     """Units to put on, or take off, a campaign's list of units expected to report."""
 
     def __init__(self, *args, units, campaign: Campaign, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["units"] = UnitTreeChoiceField(
-            units.order_by("path"), top=campaign.scope_unit, label=_("Units"),
-            widget=forms.SelectMultiple(attrs={"size": 15}), error_messages={"required": _("Choose at least one unit.")},
+        self.fields["units"] = UnitTreeMultipleChoiceField(
+            units.order_by("path"), label=_("Units"), widget=UnitTreeSelectMultiple(attrs={"size": 15}),
+            error_messages={"required": _("Choose at least one unit.")},
         )
