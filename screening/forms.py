@@ -1,5 +1,9 @@
+import re
+import unicodedata
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from orgs import selectors as org_selectors
@@ -22,6 +26,17 @@ class DateInput(forms.DateInput):
 class CampaignFieldsForm(forms.ModelForm):
     # "new" would be shadowed by the URL of the create page.
     RESERVED_SLUGS = {"new"}
+    SLUG = re.compile(r"[a-z0-9_-]+")
+
+    # What people type: full-width letters and digits, capitals and spaces are read as the short name's own
+    # characters; left empty, the service makes one (screening.services.free_slug).
+    slug = forms.CharField(
+        label=capfirst(Campaign._meta.get_field("slug").verbose_name),
+        max_length=Campaign._meta.get_field("slug").max_length, required=False,
+        error_messages={"unique": _("Another campaign already has this short name; choose another, or leave it empty.")},
+        help_text=_("Used in the campaign's web addresses and file names: Latin letters, digits and hyphens, such as "
+                    "2026-zhuanxiang. Leave it empty and one is made from the year, such as 2026-zhuanxiang-1."),
+    )
 
     class Meta:
         model = Campaign
@@ -30,7 +45,12 @@ class CampaignFieldsForm(forms.ModelForm):
         labels = {"title": _("Campaign title")}
 
     def clean_slug(self):
-        slug = self.cleaned_data["slug"]
+        slug = "-".join(unicodedata.normalize("NFKC", self.cleaned_data["slug"]).lower().split())
+        if slug and not self.SLUG.fullmatch(slug):
+            raise ValidationError(
+                _("A short name may hold only Latin letters, digits, hyphens (-) and underscores (_), such as "
+                  "2026-zhuanxiang: Chinese characters do not go into web addresses. Leave it empty to have one made.")
+            )
         if slug in self.RESERVED_SLUGS:
             raise ValidationError(_("This short name is reserved; choose another."))
         return slug
