@@ -37,11 +37,13 @@ document.addEventListener("submit", function (event) {
   });
 })();
 
-// Unit pickers (select[data-unit-search]) hold the tree of 30 to 90 units. A box before the select narrows its options
+// Unit pickers (select[data-unit-search]) hold the tree of up to 90 units. A box before the select narrows its options
 // to the units whose name holds what is typed, keeping the units above each match so that it reads in its place;
-// Enter chooses the first match. Without this script the select works as it is.
+// Enter chooses the first match. A short list, read at a glance, gets no box. Without this script the select works as
+// it is.
 (function () {
   var INDENT = /^\u3000+/;
+  var SEARCHED_FROM = 10;  // options
 
   function name(option) {
     return option.textContent.replace(INDENT, "").trim().toLowerCase();
@@ -105,5 +107,9 @@ document.addEventListener("submit", function (event) {
     });
   }
 
-  Array.prototype.forEach.call(document.querySelectorAll("select[data-unit-search]"), searchable);
+  Array.prototype.forEach.call(document.querySelectorAll("select[data-unit-search]"), function (select) {
+    if (select.options.length >= SEARCHED_FROM) {
+      searchable(select);
+    }
+  });
 })();
