@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "guardian",
     "import_export",
     "django_filters",
@@ -70,6 +71,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+# Forms and widgets find their templates in templates/forms/ too; Django's own through "django.forms".
+FORM_RENDERER = "config.forms.FormRenderer"
 
 TEMPLATES = [
     {

@@ -18,7 +18,7 @@ import openpyxl
 from django.utils.translation import gettext as _
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -36,6 +36,8 @@ RATIO_CHECKED_FROM = 1024 * 1024
 HEADER_SEARCH_ROWS = 10
 MAX_COLUMNS = 100
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# The first cell of a template's example row begins with it; such a row is never imported.
+EXAMPLE_MARK = "示例"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # What openpyxl and the zip and XML libraries raise on a damaged or hostile file. defusedxml's refusals are
@@ -133,10 +135,13 @@ def _first_visible_sheet(workbook):
 def _read_rows(sheet, headers: Sequence[str], required: Sequence[str]) -> list[tuple[int, dict[str, object]]]:
     header_row, columns = _find_header(sheet, headers, required)
     width = max(columns.values()) + 1
-    rows = []
+    rows, example_row = [], None
     for number, values in enumerate(
         sheet.iter_rows(min_row=header_row + 1, max_col=width, values_only=True), start=header_row + 1
     ):
+        if is_example(values):
+            example_row = number
+            continue
         cells = {header: _clean(values[index]) for header, index in columns.items()}
         if all(value is None for value in cells.values()):
             continue
@@ -145,9 +150,20 @@ def _read_rows(sheet, headers: Sequence[str], required: Sequence[str]) -> list[t
                 _("The file has more than %(limit)s rows. Split it into several files.") % {"limit": f"{MAX_ROWS:,}"}
             )
         rows.append((number, cells))
+    if not rows and example_row:
+        raise ExcelError(
+            _("The file holds only the template's example (row %(row)d), which is never imported: nothing has been "
+              "imported. Write your rows below it, or over it.") % {"row": example_row}
+        )
     if not rows:
         raise ExcelError(_("The file has no data below its header row."))
     return rows
+
+
+def is_example(values: Sequence) -> bool:
+    """The example row of a template: its first cell begins with 示例."""
+    first = values[0] if values else None
+    return isinstance(first, str) and first.strip().startswith(EXAMPLE_MARK)
 
 
 def _find_header(sheet, headers: Sequence[str], required: Sequence[str]) -> tuple[int, dict[str, int]]:
@@ -188,7 +204,11 @@ def _clean(value):
 
 BOLD = Font(bold=True)
 REQUIRED = Font(bold=True, color="C00000")
+EXAMPLE = Font(italic=True, color="7F7F7F")
+TITLE = Font(bold=True, size=14)
+WRAPPED = Alignment(wrap_text=True, vertical="top")
 OPTIONS_SHEET = "选项"
+INSTRUCTIONS_SHEET = "说明"
 TEMPLATE_ROWS = MAX_ROWS + 1  # the header and as many rows as an upload may hold
 NUMBER_FORMATS = ((Decimal, "0.00"), (date, "yyyy-mm-dd"))
 
@@ -202,6 +222,8 @@ class Column:
     options: Sequence[str] = ()  # offered as a drop-down list
     several: bool = False  # the cell may name several options, separated by 、
     number_format: str = ""  # "@" keeps typed codes as text; "0.00" shows amounts with two decimals
+    help: str = ""  # what the column holds and how to write it, on the instructions sheet
+    example: object = None  # its cell in the example row
 
 
 def display_width(text: str) -> int:
@@ -213,12 +235,14 @@ def _column_width(texts: Iterable[str]) -> int:
     return min(max((display_width(text) for text in texts), default=8) + 4, 40)
 
 
-def template(columns: Sequence[Column], *, title: str) -> bytes:
-    """An empty workbook to fill in: the header row, drop-down lists read from a hidden sheet of options, and the
-    formats that keep codes as text and amounts at two decimals."""
+def template(columns: Sequence[Column], *, title: str, instructions: Sequence[str] = ()) -> bytes:
+    """A workbook to fill in: the header row, one example row (its first cell marked 示例, never imported), drop-down
+    lists read from a hidden sheet of options, the formats that keep codes as text and amounts at two decimals, and a
+    说明 sheet: each column's meaning, then ``instructions``."""
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = title
+    _instructions_sheet(workbook.create_sheet(INSTRUCTIONS_SHEET), columns, title=title, instructions=instructions)
     options_sheet = workbook.create_sheet(OPTIONS_SHEET)
     options_sheet.sheet_state = "hidden"
     sheet.freeze_panes = "A2"
@@ -234,7 +258,32 @@ def template(columns: Sequence[Column], *, title: str) -> bytes:
             dimension.number_format = column.number_format
         if column.options:
             sheet.add_data_validation(_drop_down(column, options_sheet, index, f"{letter}2:{letter}{TEMPLATE_ROWS}"))
+        example = f"{EXAMPLE_MARK}：{column.example}" if index == 1 else column.example
+        example_cell = sheet.cell(row=2, column=index, value=example)
+        example_cell.font = EXAMPLE
+        if column.number_format:
+            example_cell.number_format = column.number_format
     return _bytes(workbook)
+
+
+def _instructions_sheet(sheet, columns: Sequence[Column], *, title: str, instructions: Sequence[str]) -> None:
+    sheet.append([_("How to fill in the sheet “%(sheet)s”") % {"sheet": title}])
+    sheet["A1"].font = TITLE
+    sheet.append([])
+    sheet.append([_("Column"), _("Required"), _("What it holds")])
+    for cell in sheet[3]:
+        cell.font = BOLD
+    for column in columns:
+        sheet.append([column.header, _("Yes") if column.required else "", column.help])
+        sheet.cell(row=sheet.max_row, column=1).font = REQUIRED if column.required else BOLD
+        sheet.cell(row=sheet.max_row, column=3).alignment = WRAPPED
+    sheet.append([])
+    # Each line in a cell of its own, not wrapped: it runs on over the empty cells beside it.
+    for line in instructions:
+        sheet.append([line])
+    sheet.column_dimensions["A"].width = _column_width(column.header for column in columns)
+    sheet.column_dimensions["B"].width = 10
+    sheet.column_dimensions["C"].width = 80
 
 
 def _drop_down(column: Column, options_sheet, index: int, cells: str) -> DataValidation:

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
+from orgs.forms import UnitTreeChoiceField
 from orgs.models import Unit
 from screening import selectors as screening_selectors
 from screening.models import Campaign, Term
@@ -34,6 +35,32 @@ class TermFilter(django_filters.ChoiceFilter):
         return qs.filter(pk__in=qs.model.objects.filter(filed_under).values("pk"))
 
 
+ANY = _("Any")
+
+
+class YesNoFilter(django_filters.BooleanFilter):
+    """是 or 否 after an empty 全部, on which the list opens: a filter form sent for another field leaves this one
+    alone."""
+
+    def __init__(self, **kwargs):
+        choices = [("", ANY), ("True", _("Yes")), ("False", _("No"))]
+        super().__init__(widget=forms.Select(choices=choices), **kwargs)
+
+
+class UnitTreeFilter(django_filters.ModelChoiceFilter):
+    """A unit and the units beneath it, chosen in the tree (searchable)."""
+
+    field_class = UnitTreeChoiceField
+
+    def __init__(self, **kwargs):
+        super().__init__(method=self.beneath, empty_label=ANY, **kwargs)
+
+    @staticmethod
+    def beneath(queryset, name, unit: Unit):
+        # A unit stands for the villages or centres beneath it too, as its grants do.
+        return queryset.filter(unit__path__startswith=unit.path)
+
+
 class AmountFilter(django_filters.Filter):
     field_class = AmountField
 
@@ -56,20 +83,14 @@ class StableOrderingFilter(django_filters.OrderingFilter):
 
 
 class EntryFilter(django_filters.FilterSet):
-    unit = django_filters.ModelChoiceFilter(
-        label=label_of(Clue, "unit"), queryset=Unit.objects.none(), method="filter_unit"
-    )
-    sector = TermFilter(label=label_of(Clue, "sector"))
+    unit = UnitTreeFilter(label=label_of(Clue, "unit"), queryset=Unit.objects.none())
+    sector = TermFilter(label=label_of(Clue, "sector"), empty_label=ANY)
     text = django_filters.CharFilter(label=_("Entity name or code"), method="filter_text")
 
     def __init__(self, data, queryset, *, user, campaign: Campaign):
         super().__init__(data, queryset)
         self.filters["unit"].queryset = selectors.units_visible_in(user, campaign)
         self.filters["sector"].extra["choices"] = term_choices(campaign, Term.Vocabulary.SECTOR)
-
-    def filter_unit(self, queryset, name, unit: Unit):
-        # A unit stands for the villages or centres beneath it too, as its grants do.
-        return queryset.filter(unit__path__startswith=unit.path)
 
     def filter_text(self, queryset, name, text: str):
         code = validators.normalise_credit_code(text)
@@ -78,18 +99,17 @@ class EntryFilter(django_filters.FilterSet):
 
 class RecordFilter(EntryFilter):
     result = django_filters.ChoiceFilter(
-        label=label_of(ScreeningRecord, "result"), choices=ScreeningRecord.Result.choices
+        label=label_of(ScreeningRecord, "result"), choices=ScreeningRecord.Result.choices, empty_label=ANY
     )
 
 
 class ClueFilter(EntryFilter):
-    behaviours = TermFilter(label=label_of(Clue, "behaviours"))
-    status = django_filters.ChoiceFilter(label=label_of(Clue, "status"), choices=Clue.Status.choices)
-    channel = django_filters.ChoiceFilter(label=label_of(Clue, "channel"), choices=Clue.Channel.choices)
-    cross_province = django_filters.TypedChoiceFilter(
-        label=label_of(Clue, "cross_province"), choices=[(True, _("Yes")), (False, _("No"))],
-        coerce=lambda value: value == "True",
+    behaviours = TermFilter(label=label_of(Clue, "behaviours"), empty_label=ANY)
+    status = django_filters.ChoiceFilter(label=label_of(Clue, "status"), choices=Clue.Status.choices, empty_label=ANY)
+    channel = django_filters.ChoiceFilter(
+        label=label_of(Clue, "channel"), choices=Clue.Channel.choices, empty_label=ANY
     )
+    cross_province = YesNoFilter(label=label_of(Clue, "cross_province"))
     amount_min = AmountFilter(field_name="amount_involved", lookup_expr="gte", label=_("Amount from (10,000 yuan)"))
     amount_max = AmountFilter(field_name="amount_involved", lookup_expr="lte", label=_("Amount up to (10,000 yuan)"))
     keyword_flag = FlagFilter(label=_("Finance keyword in the name or scope"), method="filter_keywords")

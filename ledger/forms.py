@@ -1,21 +1,21 @@
 """The forms of the ledger's staff screens. They read what people type; the services decide what is accepted."""
 
-from dataclasses import fields
-from itertools import groupby
+from dataclasses import MISSING, Field, fields
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.db.models.functions import Coalesce
 from django.forms.models import ModelChoiceIterator, model_to_dict
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from orgs.forms import UnitTreeChoiceField
 from orgs.models import Unit
 from screening import selectors as screening_selectors
 from screening.forms import DateInput
 from screening.models import Campaign, Term
 
-from . import validators
+from . import services, validators
 from .models import Clue, Entity, Evidence, ScreeningRecord
 from .services import ENTITY_DETAIL_FIELDS, ClueData, EntityData, RecordData
 
@@ -31,35 +31,47 @@ def model_field(model, name: str, **overrides) -> forms.Field:
     return model._meta.get_field(name).formfield(**overrides)
 
 
-def leaves_in_tree_order(campaign: Campaign, vocabulary: str) -> QuerySet[Term]:
-    """The terms that take data, each group's items together in the order of the taxonomy."""
-    return (
-        screening_selectors.leaves(campaign, vocabulary)
-        .select_related("parent")
-        .order_by(Coalesce("parent__order", "order"), Coalesce("parent_id", "id"), "order", "pk")
-    )
-
-
 class TermTreeIterator(ModelChoiceIterator):
-    """The items of a tree vocabulary under their group's name (an <optgroup>); an item without a group stands alone."""
+    """The choices as the campaign's tree draws them (``field.tree``, from the parent links): a group's items under its
+    name (an <optgroup>, or a nested list), a term without items at the top level beside the groups. Retired terms,
+    and groups left without items, are not offered."""
 
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for group, items in groupby(self.queryset, key=lambda term: term.parent):
-            choices = [self.choice(term) for term in items]
-            if group is None:
-                yield from choices
-            else:
-                yield (group.name, choices)
+        for top, items in self.field.tree:
+            if not items:
+                if not top.is_retired:
+                    yield self.choice(top)
+                continue
+            offered = [self.choice(item) for item in items if not item.is_retired]
+            if offered:
+                yield (top.name, offered)
 
 
-class TermTreeChoiceField(forms.ModelChoiceField):
+class TermTreeMixin:
+    """A choice of the leaves of a tree vocabulary, drawn as the tree."""
+
     iterator = TermTreeIterator
+    tree: list[tuple[Term, list[Term]]] = ()
+
+    def draw(self, campaign: Campaign, vocabulary: str) -> None:
+        self.tree = screening_selectors.term_tree(campaign, vocabulary)
 
 
-class TermTreeMultipleChoiceField(forms.ModelMultipleChoiceField):
-    iterator = TermTreeIterator
+class TermTreeChoiceField(TermTreeMixin, forms.ModelChoiceField):
+    pass
+
+
+class TermTreeMultipleChoiceField(TermTreeMixin, forms.ModelMultipleChoiceField):
+    pass
+
+
+class TermTreeCheckboxes(forms.CheckboxSelectMultiple):
+    """Tick boxes nested as the tree: a group's items in a list of their own under its name, which browsers indent
+    even without the style sheet, so that a top-level term never reads as the item of the group above it."""
+
+    template_name = "forms/widgets/term_tree.html"
 
 
 class AmountField(forms.CharField):
@@ -99,7 +111,7 @@ class EntryForm(forms.Form):
     DATA: type  # the service's dataclass; the form's field names are its field names
     VOCABULARIES: dict[str, str]  # field name: vocabulary whose terms it offers
 
-    unit = forms.ModelChoiceField(label=label_of(Clue, "unit"), queryset=Unit.objects.none())
+    unit = UnitTreeChoiceField(label=label_of(Clue, "unit"), queryset=Unit.objects.none())
     version = forms.IntegerField(widget=forms.HiddenInput)
     name = model_field(Entity, "name")
     # Longer than a code: people paste codes with spaces, which the service takes out.
@@ -114,13 +126,18 @@ class EntryForm(forms.Form):
 
     def __init__(self, *args, campaign: Campaign, units: QuerySet[Unit] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.campaign = campaign
         if units is None:
             del self.fields["unit"]
         else:
             self.fields["unit"].queryset = units
             del self.fields["version"]
         for name, vocabulary in self.VOCABULARIES.items():
-            self.fields[name].queryset = leaves_in_tree_order(campaign, vocabulary)
+            field = self.fields[name]
+            # What may be chosen; how it is drawn comes from the tree.
+            field.queryset = screening_selectors.leaves(campaign, vocabulary).order_by("order", "pk")
+            if isinstance(field, TermTreeMixin):
+                field.draw(campaign, vocabulary)
 
     @classmethod
     def initial_for(cls, entry) -> dict:
@@ -149,12 +166,31 @@ class EntryForm(forms.Form):
     def entry_part(self) -> list[forms.BoundField]:
         return [field for field in self.visible_fields() if field.name not in ENTITY_FIELDS and field.name != "unit"]
 
+    def clean(self):
+        cleaned = super().clean()
+        # The service's checks of what did parse, now: a wrong credit code shows beside a wrong amount, not after the
+        # amount is put right. What only saving can tell (a duplicate, a stale edit) waits for the save.
+        try:
+            services.check_entry(self.service_data(), services.TermChecker(self.campaign))
+        except ValidationError as refusal:
+            for field, errors in refusal.error_dict.items():
+                if field not in self.errors:
+                    self.add_error(field if field in self.fields else None, errors)
+        return cleaned
+
     def service_data(self):
-        """The cleaned data as the service takes it."""
+        """The cleaned data as the service takes it; a field that did not parse takes the service's default."""
         data = self.cleaned_data
-        own = {f.name: data[f.name] for f in fields(self.DATA) if f.name != "entity"}
+        entity = EntityData(**({"name": ""} | {name: data[name] for name in ENTITY_FIELDS if name in data}))
+        own = {f.name: data.get(f.name, _default(f)) for f in fields(self.DATA) if f.name != "entity"}
         chosen_terms = {name: list(value) for name, value in own.items() if isinstance(value, QuerySet)}
-        return self.DATA(entity=EntityData(**{name: data[name] for name in ENTITY_FIELDS}), **(own | chosen_terms))
+        return self.DATA(entity=entity, **(own | chosen_terms))
+
+
+def _default(field: Field):
+    if field.default_factory is not MISSING:
+        return field.default_factory()
+    return None if field.default is MISSING else field.default
 
 
 class ClueForm(EntryForm):
@@ -167,7 +203,7 @@ class ClueForm(EntryForm):
     sector = model_field(Clue, "sector", form_class=TermTreeChoiceField, queryset=Term.objects.none())
     behaviours = model_field(
         Clue, "behaviours", form_class=TermTreeMultipleChoiceField, queryset=Term.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=TermTreeCheckboxes,
     )
     fundraising_mode = model_field(Clue, "fundraising_mode", queryset=Term.objects.none())
     channel = model_field(Clue, "channel")
@@ -187,7 +223,7 @@ class RecordForm(EntryForm):
     sector = model_field(ScreeningRecord, "sector", form_class=TermTreeChoiceField, queryset=Term.objects.none())
     behaviours = model_field(
         ScreeningRecord, "behaviours", form_class=TermTreeMultipleChoiceField, queryset=Term.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=TermTreeCheckboxes,
     )
     method = model_field(ScreeningRecord, "method", queryset=Term.objects.none())
     area = model_field(ScreeningRecord, "area", queryset=Term.objects.none())

@@ -29,11 +29,19 @@ from screening import locks
 from screening.models import Campaign
 from screening.selectors import campaign_for_user_or_404
 
-from . import excel, exporting, importing
+from . import excel, exporting, import_template, importing
+from .models import ScreeningRecord
 
 SESSION_KEY = "ledger_imports"
 UPLOAD_DIR = "imports"
-PREVIEW_COLUMNS = (importing.NAME, importing.CODE, importing.SECTOR)
+I = importing  # noqa: E741
+# Beside the name and the code, the figures a wrong column would garble, so that it shows before confirming.
+PREVIEW_COLUMNS = {
+    I.CLUES.kind: (I.NAME, I.CODE, I.SECTOR, I.BEHAVIOURS, I.AMOUNT, I.PEOPLE, I.UNPAID),
+    I.RECORDS.kind: (I.NAME, I.CODE, I.SECTOR, I.BEHAVIOURS, I.METHOD, I.SCREENED_ON, I.RESULT),
+}
+NUMBERS = {I.AMOUNT, I.PEOPLE, I.UNPAID}
+FIELD_OF_HEADER = {header: name for name, header in I.FIELD_HEADERS.items()}
 LIST_VIEWS = {importing.CLUES.kind: "ledger:clue_list", importing.RECORDS.kind: "ledger:record_list"}
 
 
@@ -173,6 +181,7 @@ def _render_upload(request, campaign, sheet, form, units, unit):
 
 
 def _render_preview(request, campaign, unit, result: importing.Preview, *, submit: bool):
+    columns = PREVIEW_COLUMNS[result.sheet.kind]
     return render(
         request,
         "ledger/import_preview.html",
@@ -180,10 +189,23 @@ def _render_preview(request, campaign, unit, result: importing.Preview, *, submi
             "campaign": campaign, "sheet": result.sheet, "unit": unit, "result": result, "submit": submit,
             "entry": locks.entry_state(campaign, unit),
             "error_lines": importing.row_error_lines(result),
-            "columns": PREVIEW_COLUMNS,
-            "rows": [(row, [row.cells.get(header) for header in PREVIEW_COLUMNS]) for row in result.rows],
+            "columns": [(header, header in NUMBERS) for header in columns],
+            "rows": [(row, [(_shown(row, header), header in NUMBERS) for header in columns]) for row in result.rows],
         },
     )
+
+
+def _shown(row: importing.PreviewRow, header: str):
+    """A cell as it will be saved (a term by its name, an amount at two decimals), or as written when it was refused
+    or is text."""
+    if header in (I.NAME, I.CODE) or any(error.column == header for error in row.errors):
+        return row.cells.get(header)
+    value = getattr(row.data, FIELD_OF_HEADER[header])
+    if header == I.RESULT:
+        return ScreeningRecord.Result(value).label
+    if isinstance(value, list):
+        return "、".join(term.name for term in value)
+    return value
 
 
 @login_required
@@ -224,7 +246,7 @@ def import_confirm(request, slug, kind):
 def template_download(request, slug, kind):
     campaign = campaign_for_user_or_404(request.user, slug)
     sheet = _sheet_or_404(kind)
-    return _xlsx(importing.template(sheet, campaign), f"{sheet.title}-{campaign.slug}.xlsx")
+    return _xlsx(import_template.template(sheet, campaign), f"{sheet.title}-{campaign.slug}.xlsx")
 
 
 @login_required

@@ -51,8 +51,6 @@ SEVERAL = {BEHAVIOURS, PROBLEMS}
 YES, NO = "是", "否"
 CHANNELS = {str(label): value for value, label in Clue.Channel.choices}
 RESULTS = {"未发现问题": ScreeningRecord.Result.NO_PROBLEM, "发现问题": ScreeningRecord.Result.PROBLEM}
-FIXED_OPTIONS = {CHANNEL: list(CHANNELS), CROSS_PROVINCE: [YES, NO], RESULT: list(RESULTS)}
-NUMBER_FORMATS = {CODE: "@", AMOUNT: "0.00", UNPAID: "0.00", PEOPLE: "0", SCREENED_ON: "yyyy-mm-dd"}
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
 PATH_SEPARATOR = "/"
 # Where the services report a refusal, as the column it concerns.
@@ -298,20 +296,6 @@ RECORDS = Sheet(
     counted=ngettext_lazy("%(count)d screening record", "%(count)d screening records", "count"),
 )
 SHEETS = {sheet.kind: sheet for sheet in (CLUES, RECORDS)}
-
-
-def template(sheet: Sheet, campaign: Campaign) -> bytes:
-    """The workbook to fill in, with the campaign's lists as drop-downs."""
-    names = TermNames.for_campaign(campaign)
-    columns = [
-        excel.Column(
-            header, required=header in sheet.required, several=header in SEVERAL,
-            options=names.options(VOCABULARIES[header]) if header in VOCABULARIES else FIXED_OPTIONS.get(header, ()),
-            number_format=NUMBER_FORMATS.get(header, ""),
-        )
-        for header in sheet.headers
-    ]
-    return excel.template(columns, title=sheet.title)
 
 
 # Preview and confirmation --------------------------------------------------------------------------------------------

@@ -85,29 +85,53 @@ def _require_entry(actor, campaign: Campaign, unit: Unit) -> None:
     locks.require_entry_open(campaign, unit)
 
 
+class FieldErrors:
+    """The refusals of independent checks, kept by field and raised together, so that a form or a row of a workbook
+    names every wrong field at once instead of one per attempt."""
+
+    def __init__(self):
+        self.by_field: dict[str, list[ValidationError]] = {}
+
+    def add(self, field: str | None, error) -> None:
+        """``error`` (a message or a ValidationError) at ``field``; with None, at the fields the error names."""
+        error = error if isinstance(error, ValidationError) else ValidationError(error)
+        (ValidationError({field: error}) if field else error).update_error_dict(self.by_field)
+
+    def check(self, field: str | None, function, *args, **kwargs):
+        """What ``function`` returns, or None when it refuses (the refusal is kept at ``field``)."""
+        try:
+            return function(*args, **kwargs)
+        except ValidationError as error:
+            self.add(field, error)
+            return None
+
+    def raise_any(self) -> None:
+        if self.by_field:
+            raise ValidationError(self.by_field)
+
+
 def check_entity(data: EntityData) -> tuple[str, bool]:
     """The normalised credit code and whether its check character fails (allowed only when confirmed)."""
+    errors = FieldErrors()
     if not validators.normalise_name(data.name):
-        raise ValidationError({"name": _("Give the entity's name.")})
+        errors.add("name", _("Give the entity's name."))
     code = validators.normalise_credit_code(data.credit_code)
-    if not code:
-        return "", False
-    try:
-        validators.validate_credit_code_format(code)
-    except ValidationError as error:
-        raise ValidationError({"credit_code": error.messages})
-    check_fails = not validators.credit_code_check_passes(code)
+    check_fails = False
+    if code:
+        try:
+            validators.validate_credit_code_format(code)
+        except ValidationError as error:
+            errors.add("credit_code", error)
+        else:
+            check_fails = not validators.credit_code_check_passes(code)
     if check_fails and not data.confirm_code_warning:
-        raise ValidationError(
-            {
-                "credit_code": ValidationError(
-                    _("The check character of %(code)s is wrong (it should be %(expected)s). Check the code; if it "
-                      "is written so on the licence, confirm it.")
-                    % {"code": code, "expected": validators.credit_code_check_character(code[:17])},
-                    code="credit_code_check",
-                )
-            }
-        )
+        errors.add("credit_code", ValidationError(
+            _("The check character of %(code)s is wrong (it should be %(expected)s). Check the code; if it "
+              "is written so on the licence, confirm it.")
+            % {"code": code, "expected": validators.credit_code_check_character(code[:17])},
+            code="credit_code_check",
+        ))
+    errors.raise_any()
     return code, check_fails
 
 
@@ -134,16 +158,18 @@ class TermChecker:
             )
 
 
-def _check_sector_and_behaviours(data: RecordData | ClueData, terms: TermChecker) -> None:
-    terms.require(data.sector, Term.Vocabulary.SECTOR, "sector", leaf=True)
+def _check_sector_and_behaviours(data: RecordData | ClueData, terms: TermChecker, errors: FieldErrors) -> None:
+    errors.check(None, terms.require, data.sector, Term.Vocabulary.SECTOR, "sector", leaf=True)
     for behaviour in data.behaviours:
-        terms.require(behaviour, Term.Vocabulary.BEHAVIOUR, "behaviours", leaf=True)
+        errors.check(None, terms.require, behaviour, Term.Vocabulary.BEHAVIOUR, "behaviours", leaf=True)
 
 
 def check_record(data: RecordData, terms: TermChecker) -> None:
-    _check_sector_and_behaviours(data, terms)
-    terms.require(data.method, Term.Vocabulary.METHOD, "method")
-    terms.require(data.area, Term.Vocabulary.AREA, "area")
+    errors = FieldErrors()
+    _check_sector_and_behaviours(data, terms, errors)
+    errors.check(None, terms.require, data.method, Term.Vocabulary.METHOD, "method")
+    errors.check(None, terms.require, data.area, Term.Vocabulary.AREA, "area")
+    errors.raise_any()
 
 
 @dataclass(frozen=True)
@@ -156,19 +182,34 @@ class ClueFigures:
 
 
 def check_clue(data: ClueData, terms: TermChecker) -> ClueFigures:
-    _check_sector_and_behaviours(data, terms)
+    errors = FieldErrors()
+    _check_sector_and_behaviours(data, terms, errors)
     for problem in data.problems:
-        terms.require(problem, Term.Vocabulary.PROBLEM, "problems")
-    terms.require(data.fundraising_mode, Term.Vocabulary.MODE, "fundraising_mode")
-    terms.require(data.source, Term.Vocabulary.METHOD, "source")
-    amount = validators.parse_amount(data.amount_involved, field_label=_("Amount involved (10,000 yuan)"))
-    unpaid = validators.parse_amount(data.unpaid_funds or 0, field_label=_("Unpaid funds (10,000 yuan)"))
-    people = validators.parse_count(data.people_involved, field_label=_("People involved"))
-    if unpaid > amount:
-        raise ValidationError({"unpaid_funds": _("Unpaid funds cannot exceed the amount involved.")})
+        errors.check(None, terms.require, problem, Term.Vocabulary.PROBLEM, "problems")
+    errors.check(None, terms.require, data.fundraising_mode, Term.Vocabulary.MODE, "fundraising_mode")
+    errors.check(None, terms.require, data.source, Term.Vocabulary.METHOD, "source")
+    amount = errors.check("amount_involved", validators.parse_amount, data.amount_involved,
+                          field_label=_("Amount involved (10,000 yuan)"))
+    unpaid = errors.check("unpaid_funds", validators.parse_amount, data.unpaid_funds or 0,
+                          field_label=_("Unpaid funds (10,000 yuan)"))
+    people = errors.check("people_involved", validators.parse_count, data.people_involved,
+                          field_label=_("People involved"))
+    if amount is not None and unpaid is not None and unpaid > amount:
+        errors.add("unpaid_funds", _("Unpaid funds cannot exceed the amount involved."))
     if data.channel and data.channel not in Clue.Channel.values:
-        raise ValidationError({"channel": _("Choose 线上, 线下 or 线上线下相结合.")})
+        errors.add("channel", _("Choose 线上, 线下 or 线上线下相结合."))
+    errors.raise_any()
     return ClueFigures(amount, unpaid, people)
+
+
+def check_entry(data: RecordData | ClueData, terms: TermChecker) -> tuple[bool, ClueFigures | None]:
+    """The checks of the entity and of the record or clue, which do not depend on each other, refused together:
+    whether the credit code's check character fails (and was confirmed), and a clue's figures."""
+    errors = FieldErrors()
+    entity = errors.check(None, check_entity, data.entity)
+    figures = errors.check(None, check_clue if isinstance(data, ClueData) else check_record, data, terms)
+    errors.raise_any()
+    return entity[1], figures
 
 
 # Entities ------------------------------------------------------------------------------------------------------------
@@ -221,8 +262,7 @@ def records_create(*, actor, campaign: Campaign, unit: Unit, rows: list[RecordDa
     _require_entry(actor, campaign, unit)
     terms = TermChecker(campaign)
     for row in rows:
-        check_entity(row.entity)
-        check_record(row, terms)
+        check_entry(row, terms)
     entities = _resolve_entities([row.entity for row in rows], actor=actor)
     existing = set(
         ScreeningRecord.objects.filter(campaign=campaign, unit=unit, entity__in=[e.pk for e in entities])
@@ -266,8 +306,7 @@ def record_update(*, actor, record: ScreeningRecord, data: RecordData, expected_
             _("Someone else saved this screening record after you opened it. Reload the page to see their changes; "
               "your changes were not saved.")
         )
-    check_entity(data.entity)
-    check_record(data, TermChecker(current.campaign))
+    check_entry(data, TermChecker(current.campaign))
     entity = _resolve_entities([data.entity], actor=actor)[0]
     clue = Clue.objects.filter(record=current).first()
     moved = (current.entity_id, current.sector_id) != (entity.pk, data.sector.pk)
@@ -308,8 +347,8 @@ def clues_create(
     terms = TermChecker(campaign)
     code_warnings, figures = [], []
     for row in rows:
-        _code, check_fails = check_entity(row.entity)
-        figures.append(check_clue(row, terms))
+        check_fails, figure = check_entry(row, terms)
+        figures.append(figure)
         code_warnings.append(check_fails)
     entities = _resolve_entities([row.entity for row in rows], actor=actor)
     records = _records_for_clues(actor, campaign, unit, rows, entities)
@@ -388,8 +427,7 @@ def clue_update(*, actor, clue: Clue, data: ClueData, expected_version: int) -> 
         )
     if current.status not in Clue.EDITABLE:
         raise ValidationError(_("Only a draft or a returned clue can be changed."))
-    code_fails = check_entity(data.entity)[1]
-    figures = check_clue(data, TermChecker(current.campaign))
+    code_fails, figures = check_entry(data, TermChecker(current.campaign))
     entity = _resolve_entities([data.entity], actor=actor)[0]
     record = current.record
     if (record.entity_id, record.sector_id) != (entity.pk, data.sector.pk):

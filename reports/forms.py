@@ -1,6 +1,22 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from orgs.forms import UnitTreeChoiceField, UnitTreeSelect
+from orgs.models import Unit
+
+
+class UnitPickerForm(forms.Form):
+    """The unit whose tables the page shows, sent as soon as it is chosen."""
+
+    unit = UnitTreeChoiceField(
+        label=_("Unit"), queryset=Unit.objects.none(), empty_label=None,
+        widget=UnitTreeSelect(attrs={"id": "report-unit", "data-autosubmit": ""}),
+    )
+
+    def __init__(self, *, units, unit: Unit):
+        super().__init__(initial={"unit": unit})
+        self.fields["unit"].queryset = units
+
 
 class CountyReturnForm(forms.Form):
     criminal_cases = forms.IntegerField(label="今年非法集资刑事立案数", min_value=0)

@@ -18,7 +18,7 @@ from review.models import CountyReturn
 from screening import selectors as screening_selectors
 
 from . import selectors, services, tables
-from .forms import CountyReturnForm
+from .forms import CountyReturnForm, UnitPickerForm
 from .models import ReportRun
 from .table import body_grid, header_grid
 
@@ -61,7 +61,7 @@ def campaign_reports(request, slug):
     return render(request, "reports/campaign.html", {
         "campaign": campaign,
         "unit": unit,
-        "units": selectors.units_for_tables(request.user, campaign),
+        "unit_picker": UnitPickerForm(units=selectors.units_for_tables(request.user, campaign), unit=unit),
         "may_export": permissions.has(request.user, Perm.EXPORT, unit),
         "kinds": ReportRun.Kind.choices,
         "runs": selectors.runs_of(request.user, campaign),
@@ -82,7 +82,7 @@ def preview(request, slug, kind):
         "campaign": campaign, "unit": unit, "table": table, "kind": kind, "header": header_grid(table),
         "body": body_grid(table), "footer": services.footer_for(request.user),
         "may_export": permissions.has(request.user, Perm.EXPORT, unit),
-        "units": selectors.units_for_tables(request.user, campaign),
+        "unit_picker": UnitPickerForm(units=selectors.units_for_tables(request.user, campaign), unit=unit),
         "unmerged": table.unmerged, "may_review": permissions.has(request.user, Perm.REVIEW, unit),
     })
 

@@ -6,8 +6,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ledger.filters import UnitTreeFilter, term_choices
 from ledger.models import Clue
-from screening import selectors as screening_selectors
 from screening.forms import DateInput
 from screening.models import Campaign, Term
 
@@ -23,7 +23,7 @@ FLAGS = {
 
 
 class QueueFilter(django_filters.FilterSet):
-    unit = django_filters.ModelChoiceFilter(label=_("Unit"), queryset=None, method="filter_unit")
+    unit = UnitTreeFilter(label=_("Unit"), queryset=None)
     sector = django_filters.ChoiceFilter(label=_("sector"), empty_label=_("Any"), method="filter_sector")
     behaviour = django_filters.ChoiceFilter(label=_("key behaviours"), empty_label=_("Any"), method="filter_behaviour")
     status = django_filters.ChoiceFilter(
@@ -47,14 +47,7 @@ class QueueFilter(django_filters.FilterSet):
         super().__init__(data, queryset=queryset, **kwargs)
         self.filters["unit"].queryset = units
         for name, vocabulary in (("sector", Term.Vocabulary.SECTOR), ("behaviour", Term.Vocabulary.BEHAVIOUR)):
-            # In tree order, items indented under their group.
-            self.filters[name].extra["choices"] = [
-                (str(term.pk), f"{'— ' if term.parent_id else ''}{term.name}")
-                for term in screening_selectors.terms(campaign, vocabulary)
-            ]
-
-    def filter_unit(self, queryset, name, unit):
-        return queryset.filter(unit__path__startswith=unit.path)
+            self.filters[name].extra["choices"] = term_choices(campaign, vocabulary)
 
     # Choosing a group takes every item in it.
     def filter_sector(self, queryset, name, pk):

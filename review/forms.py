@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ledger.forms import ClueSelectionForm
 from ledger.models import Clue
+from orgs.forms import UnitTreeChoiceField
 from screening.forms import DateInput
 from screening.models import Term
 
@@ -210,7 +211,7 @@ class StageReportForm(SharedPageForm):
 
 class TransferForm(SharedPageForm):
     id_prefix = "transfer"
-    to_unit = forms.ModelChoiceField(label=_("Hand over to"), queryset=None)
+    to_unit = UnitTreeChoiceField(label=_("Hand over to"), queryset=None)
     reason = forms.CharField(label=_("Reason"), max_length=500)
 
     def __init__(self, *args, candidates, **kwargs):

@@ -1,8 +1,13 @@
+import re
+import unicodedata
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from orgs import selectors as org_selectors
+from orgs.forms import UnitTreeChoiceField, UnitTreeMultipleChoiceField, UnitTreeSelectMultiple
 from orgs.models import Unit
 
 from . import selectors
@@ -21,6 +26,17 @@ class DateInput(forms.DateInput):
 class CampaignFieldsForm(forms.ModelForm):
     # "new" would be shadowed by the URL of the create page.
     RESERVED_SLUGS = {"new"}
+    SLUG = re.compile(r"[a-z0-9_-]+")
+
+    # What people type: full-width letters and digits, capitals and spaces are read as the short name's own
+    # characters; left empty, the service makes one (screening.services.free_slug).
+    slug = forms.CharField(
+        label=capfirst(Campaign._meta.get_field("slug").verbose_name),
+        max_length=Campaign._meta.get_field("slug").max_length, required=False,
+        error_messages={"unique": _("Another campaign already has this short name; choose another, or leave it empty.")},
+        help_text=_("Used in the campaign's web addresses and file names: Latin letters, digits and hyphens, such as "
+                    "2026-zhuanxiang. Leave it empty and one is made from the year, such as 2026-zhuanxiang-1."),
+    )
 
     class Meta:
         model = Campaign
@@ -29,7 +45,12 @@ class CampaignFieldsForm(forms.ModelForm):
         labels = {"title": _("Campaign title")}
 
     def clean_slug(self):
-        slug = self.cleaned_data["slug"]
+        slug = "-".join(unicodedata.normalize("NFKC", self.cleaned_data["slug"]).lower().split())
+        if slug and not self.SLUG.fullmatch(slug):
+            raise ValidationError(
+                _("A short name may hold only Latin letters, digits, hyphens (-) and underscores (_), such as "
+                  "2026-zhuanxiang: Chinese characters do not go into web addresses. Leave it empty to have one made.")
+            )
         if slug in self.RESERVED_SLUGS:
             raise ValidationError(_("This short name is reserved; choose another."))
         return slug
@@ -126,7 +147,7 @@ class ResponsibilityForm(forms.Form):
 
 
 class LockExceptionForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    unit = UnitTreeChoiceField(label=_("Unit"), queryset=Unit.objects.none())
     until = forms.DateField(label=_("Open until"), widget=DateInput)
     reason = forms.CharField(label=_("Reason"), max_length=200)
 
@@ -135,24 +156,12 @@ class LockExceptionForm(forms.Form):
         self.fields["unit"].queryset = selectors.units_reviewable_in(user, campaign)
 
 
-class UnitTreeChoiceField(forms.ModelMultipleChoiceField):
-    """Units beneath ``top`` in tree order, each indented under the one above it, so that a township's villages read
-    as its own."""
-
-    def __init__(self, queryset, *, top: Unit, **kwargs):
-        super().__init__(queryset, **kwargs)
-        self.top_depth = top.depth + 1
-
-    def label_from_instance(self, unit: Unit) -> str:
-        return "\u3000" * max(unit.depth - self.top_depth, 0) + unit.name
-
-
 class ExpectedUnitsForm(forms.Form):
     """Units to put on, or take off, a campaign's list of units expected to report."""
 
     def __init__(self, *args, units, campaign: Campaign, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["units"] = UnitTreeChoiceField(
-            units.order_by("path"), top=campaign.scope_unit, label=_("Units"),
-            widget=forms.SelectMultiple(attrs={"size": 15}), error_messages={"required": _("Choose at least one unit.")},
+        self.fields["units"] = UnitTreeMultipleChoiceField(
+            units.order_by("path"), label=_("Units"), widget=UnitTreeSelectMultiple(attrs={"size": 15}),
+            error_messages={"required": _("Choose at least one unit.")},
         )

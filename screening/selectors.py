@@ -54,17 +54,19 @@ def open_lock_exceptions(campaign: Campaign, *, on: date | None = None) -> Query
     return campaign.lock_exceptions.filter(until__gte=on or today_local()).select_related("unit", "granted_by")
 
 
-def terms(campaign: Campaign, vocabulary: str) -> list[Term]:
-    """The vocabulary in display order: each group followed by its items."""
+def term_tree(campaign: Campaign, vocabulary: str) -> list[tuple[Term, list[Term]]]:
+    """The vocabulary as its parent links draw it, in display order: each top-level term with its items (none for a
+    term that takes data itself). One query."""
     nodes = list(Term.objects.filter(campaign=campaign, vocabulary=vocabulary).order_by("order", "pk"))
     children: dict[int | None, list[Term]] = {}
     for node in nodes:
         children.setdefault(node.parent_id, []).append(node)
-    ordered = []
-    for top in children.get(None, []):
-        ordered.append(top)
-        ordered.extend(children.get(top.pk, []))
-    return ordered
+    return [(top, children.get(top.pk, [])) for top in children.get(None, [])]
+
+
+def terms(campaign: Campaign, vocabulary: str) -> list[Term]:
+    """The vocabulary in display order: each group followed by its items."""
+    return [term for top, items in term_tree(campaign, vocabulary) for term in (top, *items)]
 
 
 def leaves(campaign: Campaign, vocabulary: str, *, include_retired: bool = False) -> QuerySet[Term]:

@@ -6,6 +6,7 @@ Configuring a campaign needs MANAGE on its scope unit; reopening entry for a uni
 
 import calendar
 from datetime import date, timedelta
+from itertools import count
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -31,14 +32,28 @@ def _require_manage(actor, campaign: Campaign) -> None:
     _require(actor, Perm.MANAGE, campaign.scope_unit)
 
 
+# The short name a campaign gets when none is given: the year, the pinyin of its kind, a number.
+SLUG_STEMS = {Campaign.Kind.SPECIAL: "zhuanxiang", Campaign.Kind.NORMALISED: "changtai"}
+
+
+def free_slug(campaign: Campaign) -> str:
+    """The first of 2026-zhuanxiang-1, 2026-zhuanxiang-2, ... that no campaign has (pinyin of 专项 or 常态化: a
+    title in Chinese gives nothing a web address can hold, and no pinyin table is at hand offline)."""
+    prefix = f"{campaign.year}-{SLUG_STEMS[campaign.kind]}-"
+    taken = set(Campaign.objects.filter(slug__startswith=prefix).values_list("slug", flat=True))
+    return next(f"{prefix}{number}" for number in count(1) if f"{prefix}{number}" not in taken)
+
+
 @transaction.atomic
 def campaign_save(*, actor, campaign: Campaign) -> Campaign:
-    """Create or change a campaign. A new campaign, or one whose scope changed, gets the default list of units
-    expected to report: a list made for another scope says nothing of this one."""
+    """Create or change a campaign; one without a short name is given one. A new campaign, or one whose scope
+    changed, gets the default list of units expected to report: a list made for another scope says nothing of this
+    one."""
     previous = Campaign.objects.select_related("scope_unit").get(pk=campaign.pk) if campaign.pk else None
     if previous:
         _require_manage(actor, previous)
     _require_manage(actor, campaign)
+    campaign.slug = campaign.slug or free_slug(campaign)
     campaign.full_clean()
     campaign.save()
     if not previous or previous.scope_unit_id != campaign.scope_unit_id:
@@ -110,8 +125,9 @@ def term_rename(*, actor, term: Term, name: str) -> Term:
 
 
 @transaction.atomic
-def term_move(*, actor, term: Term, step: int) -> None:
-    """Move a term one place up (``step=-1``) or down (``step=1``) among its siblings."""
+def term_move(*, actor, term: Term, step: int) -> bool:
+    """Move a term one place up (``step=-1``) or down (``step=1``) among its siblings; False when it is already at
+    that end."""
     _require_manage(actor, term.campaign)
     siblings = list(
         Term.objects.select_for_update()
@@ -121,12 +137,13 @@ def term_move(*, actor, term: Term, step: int) -> None:
     index = next(i for i, sibling in enumerate(siblings) if sibling.pk == term.pk)
     target = index + step
     if not 0 <= target < len(siblings):
-        return
+        return False
     siblings[index], siblings[target] = siblings[target], siblings[index]
     for order, sibling in enumerate(siblings, start=1):
         if sibling.order != order:
             sibling.order = order
             sibling.save(update_fields=["order"])
+    return True
 
 
 @transaction.atomic

@@ -130,13 +130,13 @@ def campaign_copy(request, slug):
 
     def copy():
         data = form.cleaned_data
-        services.campaign_copy(
+        form.instance = services.campaign_copy(
             actor=request.user, source=source, title=data["title"], slug=data["slug"], year=data["year"],
             shift_days=form.shift_days,
         )
 
     if submit(form, copy):
-        return redirect("screening:campaign_detail", form.cleaned_data["slug"])
+        return redirect(form.instance)
     heading = _("Copy “%(campaign)s”") % {"campaign": source.title}
     return _render_form(request, form, heading=heading, cancel_url=source.get_absolute_url())
 
@@ -167,6 +167,10 @@ def taxonomy(request, slug, vocabulary):
     form = TermAddForm(_posted(request), campaign=campaign, vocabulary=vocabulary)
     add = partial(services.term_add, actor=request.user, campaign=campaign, vocabulary=vocabulary)
     if submit(form, lambda: add(**form.cleaned_data)):
+        parent = form.cleaned_data.get("parent")
+        messages.success(request, (_("“%(name)s” has been added under “%(parent)s”.") if parent else
+                                   _("“%(name)s” has been added at the top level."))
+                         % {"name": form.cleaned_data["name"].strip(), "parent": parent})
         return redirect("screening:taxonomy", campaign.slug, vocabulary)
     return render(
         request,
@@ -181,13 +185,41 @@ def taxonomy(request, slug, vocabulary):
     )
 
 
+def _rename(actor, term: Term, data) -> str:
+    old = term.name
+    renamed = services.term_rename(actor=actor, term=term, name=data.get("name", ""))
+    return _("“%(old)s” is now named “%(new)s”.") % {"old": old, "new": renamed.name}
+
+
+def _move(step: int):
+    def move(actor, term: Term, data) -> str:
+        moved = services.term_move(actor=actor, term=term, step=step)
+        if not moved:
+            return (_("“%(name)s” is already the first of its list.") if step < 0 else
+                    _("“%(name)s” is already the last of its list.")) % {"name": term.name}
+        return (_("“%(name)s” has moved up.") if step < 0 else _("“%(name)s” has moved down.")) % {"name": term.name}
+    return move
+
+
+def _retire(actor, term: Term, data) -> str:
+    services.term_set_retired(actor=actor, term=term, retired=True)
+    return _("“%(name)s” is retired: it is no longer offered for new entries, and what was entered under it stays "
+             "in the tables.") % {"name": term.name}
+
+
+def _restore(actor, term: Term, data) -> str:
+    services.term_set_retired(actor=actor, term=term, retired=False)
+    return _("“%(name)s” is offered for new entries again.") % {"name": term.name}
+
+
+def _delete(actor, term: Term, data) -> str:
+    services.term_delete(actor=actor, term=term)
+    return _("“%(name)s” has been deleted.") % {"name": term.name}
+
+
+# Each action returns what it did, in words.
 TERM_ACTIONS = {
-    "rename": lambda actor, term, data: services.term_rename(actor=actor, term=term, name=data.get("name", "")),
-    "up": lambda actor, term, data: services.term_move(actor=actor, term=term, step=-1),
-    "down": lambda actor, term, data: services.term_move(actor=actor, term=term, step=1),
-    "retire": lambda actor, term, data: services.term_set_retired(actor=actor, term=term, retired=True),
-    "restore": lambda actor, term, data: services.term_set_retired(actor=actor, term=term, retired=False),
-    "delete": lambda actor, term, data: services.term_delete(actor=actor, term=term),
+    "rename": _rename, "up": _move(-1), "down": _move(1), "retire": _retire, "restore": _restore, "delete": _delete,
 }
 
 
@@ -200,7 +232,7 @@ def term_action(request, slug, pk):
     if action is None:
         raise BadRequest
     try:
-        action(request.user, term, request.POST)
+        messages.success(request, action(request.user, term, request.POST))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect(reverse("screening:taxonomy", args=[campaign.slug, term.vocabulary]) + f"#term-{term.pk}")

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import translation
 
-from ledger import importing, services
+from ledger import import_template, importing, services
 from ledger.models import Clue, Entity, ScreeningRecord
 from ledger.services import EntityData, RecordData
 from screening.models import Phase, Term
@@ -347,7 +347,7 @@ def test_the_template_has_the_headers_and_drop_downs(client, tree, open_campaign
     response = client.get(reverse("ledger:template_download", args=["open", "clues"]))
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
     book = openpyxl.load_workbook(io.BytesIO(response.content))
-    sheet, options = book.worksheets
+    sheet, _instructions, options = book.worksheets
     assert [cell.value for cell in sheet[1]] == [
         "企业名称", "统一社会信用代码", "所属行业", "重点行为", "集资模式", "是否通过互联网", "涉及金额（万元）", "涉及人数",
         "未兑付资金（万元）", "是否跨省", "主要问题", "线索来源", "情况描述",
@@ -368,7 +368,7 @@ def test_the_template_has_the_headers_and_drop_downs(client, tree, open_campaign
 
 
 def test_a_filled_in_template_imports(tree, open_campaign):
-    book = openpyxl.load_workbook(io.BytesIO(I.template(I.CLUES, open_campaign)))
+    book = openpyxl.load_workbook(io.BytesIO(import_template.template(I.CLUES, open_campaign)))
     row = clue_row(1)
     book.active.append([row[header] for header in I.CLUES.headers])
     buffer = io.BytesIO()

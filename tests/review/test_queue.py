@@ -10,6 +10,7 @@ from ledger.models import Clue, ClueEvent
 from review import services as review_services
 from review.services import DisposalPlan, Scores
 from screening.locks import today_local
+from tests.browser_forms import defaults_of_selects, submitted
 from tests.orgs.test_pages import login
 
 
@@ -188,3 +189,17 @@ def test_a_clue_merged_into_another_leaves_the_queue(tree, open_campaign, clue_d
         actor=tree.user("department_staff"), campaign=open_campaign, unit=tree.unit("department"), data=clue_data()))
     review_services.clues_merge(actor=tree.user("office"), keep=ours, duplicate=theirs, reason="同一主体")
     assert list(clues_for_review(tree.user("office"), open_campaign)) == [ours]
+
+
+def test_the_queue_filtered_on_one_field_applies_no_other(client, tree, open_campaign, report, term):
+    """The whole filter form as the browser sends it: untouched filters stay on 全部, the status on what waits."""
+    loan = report()
+    payment = report(entity={"name": "某某支付公司", "credit_code": ""}, sector=term("第三方支付"), cross_province=True)
+    report(entity={"name": "某某农业合作社", "credit_code": ""}, sector=term("各类涉农机构"))
+    login(client, tree.user("office"))
+    page = client.get(queue(open_campaign)).content.decode()
+    starts = defaults_of_selects(page, form_class="filters")
+    assert starts.pop("status") == "submitted"
+    assert set(starts.values()) == {""}
+    data = submitted(page, form_class="filters", sector=term("互联网金融行业企业").pk)
+    assert listed(client.get(queue(open_campaign), data)) == {loan.pk, payment.pk}
