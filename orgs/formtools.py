@@ -4,6 +4,8 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect
 
 
 def add_refusal(form, error: ValidationError) -> None:
@@ -25,6 +27,16 @@ def submit(form, action: Callable[[], object]) -> bool:
         add_refusal(form, error)
         return False
     return True
+
+
+def submit_section(request, form, action: Callable[[], object], *, done: str, page_url: str, section: str,
+                   render_page: Callable[..., HttpResponse]) -> HttpResponse:
+    """Run the form of one section of a page that has several: when it went through, say ``done`` and go back to that
+    section; when refused, draw the page again with this form and its errors in the section's place."""
+    if submit(form, action):
+        messages.success(request, done)
+        return redirect(f"{page_url}#{section}")
+    return render_page(**{f"{section}_form": form})
 
 
 def refused(request, form, heading: str) -> None:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from ledger.models import Clue
 from orgs import permissions
-from orgs.formtools import submit
+from orgs.formtools import submit, submit_section
 from orgs.permissions import Perm
 from screening.locks import today_local
 
@@ -79,11 +79,8 @@ def _rating_initial(assessment) -> dict | None:
 
 
 def _act(request, clue: Clue, name: str, form, action: Callable[[], object], done: str):
-    """Run one form of the clue page: back to its section when the service agreed, else the page with the errors."""
-    if submit(form, action):
-        messages.success(request, done)
-        return redirect(reverse("review:clue", args=[clue.pk]) + f"#{name}")
-    return _render_clue(request, clue, **{f"{name}_form": form})
+    return submit_section(request, form, action, done=done, page_url=reverse("review:clue", args=[clue.pk]),
+                          section=name, render_page=lambda **bound: _render_clue(request, clue, **bound))
 
 
 @login_required

@@ -5,18 +5,17 @@ acts for, so everyone else meets a 404 on the task page and its actions."""
 
 from collections.abc import Callable
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ledger.forms import EvidenceForm
 from orgs import permissions
-from orgs.formtools import submit
+from orgs.formtools import submit_section
 from screening.locks import today_local
 
 from .. import services
@@ -53,10 +52,8 @@ def _render_task(request, disposal: Disposal, **bound):
 
 
 def _act(request, disposal: Disposal, name: str, form, action: Callable[[], object], done: str):
-    if submit(form, action):
-        messages.success(request, done)
-        return redirect(reverse("review:task", args=[disposal.pk]) + f"#{name}")
-    return _render_task(request, disposal, **{f"{name}_form": form})
+    return submit_section(request, form, action, done=done, page_url=reverse("review:task", args=[disposal.pk]),
+                          section=name, render_page=lambda **bound: _render_task(request, disposal, **bound))
 
 
 @login_required
