@@ -1,19 +1,23 @@
 """The office's rules as the office meets them: what each action accepts, what it refuses and why, and the trail it
 leaves (review/services.py)."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
+from ledger import services as ledger_services
 from ledger.models import Clue, ClueEvent
+from orgs.models import Membership
 from review import services
 from review.models import Assessment, CountyReturn, Disposal
 from review.services import CountyAnswers, DisposalPlan, Scores, level_for
 from screening.locks import today_local
 from screening.models import Campaign, Term
 from screening.taxonomy_fixtures import load_taxonomy
+from tests.factories import member
 
 D = Decimal
 
@@ -251,6 +255,46 @@ def test_a_transfer_is_refused_to_its_own_unit_or_for_a_withdrawn_clue(tree, rep
     clue = report(entity={"registered_division": tree.unit("township").code})
     assert messages(lambda: services.clue_transfer(actor=office, clue=clue, to_unit=tree.unit("township"),
                                                    reason="x")) == {"to_unit": ["该线索已属于此单位。"]}
+    clue = report(entity={"name": "天津另一公司", "credit_code": "",
+                          "registered_division": tree.unit("sibling_township").code})
+    ledger_services.clue_withdraw(actor=tree.user("staff"), clue=clue, reason="误报")
+    assert messages(lambda: services.clue_transfer(actor=office, clue=clue, to_unit=tree.unit("sibling_township"),
+                                                   reason="x")) == ["已撤回或已合并的线索不能移交。"]
+
+
+def test_a_merged_clue_is_not_transferred(tree, report, office):
+    keep = report(entity={"registered_division": tree.unit("sibling_township").code})
+    duplicate = report(unit="department", user="department_staff",
+                       entity={"registered_division": tree.unit("sibling_township").code})
+    services.clues_merge(actor=office, keep=keep, duplicate=duplicate, reason="同一主体")
+    assert messages(lambda: services.clue_transfer(actor=office, clue=duplicate, to_unit=tree.unit("sibling_township"),
+                                                   reason="x")) == ["已撤回或已合并的线索不能移交。"]
+
+
+def test_a_transfer_stays_inside_the_campaign(tree, report, office):
+    clue = report(entity={"registered_division": tree.unit("other_township").code})
+    assert messages(lambda: services.clue_transfer(actor=office, clue=clue, to_unit=tree.unit("other_township"),
+                                                   reason="x")) == {"to_unit": ["本单位不在本次排查活动范围内"]}
+
+
+def test_a_unit_that_already_has_a_clue_on_the_entity_is_told_to_merge(tree, report, office, term):
+    registered = {"registered_division": tree.unit("sibling_township").code}
+    tree.users["sibling_staff"] = member(tree.unit("sibling_township"), Membership.Role.STAFF)
+    theirs = report(unit="sibling_township", user="sibling_staff", entity=registered)
+    ours = report(entity=registered)
+    assert messages(lambda: services.clue_transfer(actor=office, clue=ours, to_unit=tree.unit("sibling_township"),
+                                                   reason="x")) == {"to_unit": ["二街道已有该主体的线索，请改为合并。"]}
+    # Their clue on the same entity in another sector is another clue: the transfer goes through.
+    other_sector = report(entity=registered, sector=term("第三方支付"))
+    moved = services.clue_transfer(actor=office, clue=other_sector, to_unit=tree.unit("sibling_township"), reason="x")
+    assert moved.unit == theirs.unit
+
+
+def test_only_the_office_transfers(tree, report):
+    clue = report(entity={"registered_division": tree.unit("sibling_township").code})
+    with pytest.raises(PermissionDenied):
+        services.clue_transfer(actor=tree.user("staff"), clue=clue, to_unit=tree.unit("sibling_township"), reason="x")
+    assert Clue.objects.get(pk=clue.pk).unit == tree.unit("township")
 
 
 def test_merging_needs_two_clues_on_one_entity(tree, report, office, clue_data):
@@ -262,15 +306,29 @@ def test_merging_needs_two_clues_on_one_entity(tree, report, office, clue_data):
         "只能合并同一排查活动中同一主体的线索。"]
     duplicate = report(unit="department", user="department_staff")
     services.clues_merge(actor=office, keep=keep, duplicate=duplicate, reason=" 同一主体 ")
-    duplicate = Clue.objects.get(pk=duplicate.pk)
-    assert duplicate.merged_into == keep and duplicate.history.first().history_user == office
-    kept_event, merged_event = events(keep, "merged")[0], events(duplicate, "merged")[0]
+    merged = Clue.objects.get(pk=duplicate.pk)
+    assert merged.merged_into == keep and merged.history.first().history_user == office
+    # A page opened on the duplicate before the merge holds its old version: saving it is refused as stale.
+    assert merged.version == duplicate.version + 1
+    kept_event, merged_event = events(keep, "merged")[0], events(merged, "merged")[0]
     assert (kept_event.reason, kept_event.details["merged"], kept_event.details["unit"]) == (
         "同一主体", duplicate.pk, "甲县市场监管局")
-    assert (merged_event.details["into"], merged_event.details["unit"]) == (keep.pk, "一街道")
+    assert (merged_event.reason, merged_event.details["into"], merged_event.details["unit"]) == (
+        "同一主体", keep.pk, "一街道")
+    assert kept_event.actor == merged_event.actor == office
     assert kept_event.details["at"] == merged_event.details["at"]
-    assert messages(lambda: services.clues_merge(actor=office, keep=keep, duplicate=duplicate, reason="x")) == [
+    assert timezone.now() - datetime.fromisoformat(kept_event.details["at"]) < timedelta(minutes=5)
+    assert messages(lambda: services.clues_merge(actor=office, keep=keep, duplicate=merged, reason="x")) == [
         "已撤回或已合并的线索不能合并。"]
+
+
+def test_merging_needs_the_review_of_both_units(tree, report):
+    township_office = member(tree.unit("township"), Membership.Role.OFFICE)  # a township with a group of its own
+    ours, theirs = report(), report(unit="department", user="department_staff")
+    for keep, duplicate in ((ours, theirs), (theirs, ours)):
+        with pytest.raises(PermissionDenied):
+            services.clues_merge(actor=township_office, keep=keep, duplicate=duplicate, reason="同一主体")
+    assert not Clue.objects.filter(merged_into__isnull=False).exists()
 
 
 # County return ------------------------------------------------------------------------------------------------------
