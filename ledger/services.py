@@ -23,7 +23,7 @@ from orgs.permissions import Perm
 from screening import locks
 from screening.models import Campaign, Term
 
-from . import validators
+from . import evidence_files, validators
 from .bulk import bulk_create_with_history, bulk_link
 from .models import Clue, ClueEvent, Entity, Evidence, ScreeningRecord
 
@@ -542,23 +542,13 @@ def clue_withdraw(*, actor, clue: Clue, reason: str) -> Clue:
 
 # Evidence ------------------------------------------------------------------------------------------------------------
 
-# Evidence stays on the server for years; the limit keeps one scanned video from filling the disk of a county server.
-EVIDENCE_MAX_MB = 20
-
-
-def check_upload(uploaded_file) -> None:
-    """The size limit of every file kept as evidence, the clue's here and the disposal's in review."""
-    if uploaded_file.size > EVIDENCE_MAX_MB * 1024 * 1024:
-        raise ValidationError({"file": _("A file may have at most %(size)d MB.") % {"size": EVIDENCE_MAX_MB}})
-
-
 @transaction.atomic
 def evidence_add(*, actor, clue: Clue, uploaded_file) -> Evidence:
     """Attach a file to a clue. Like the clue, a file once added is never deleted."""
     _require_entry(actor, clue.campaign, clue.unit)
     if clue.status == Clue.Status.WITHDRAWN:
         raise ValidationError(_("A withdrawn clue takes no more files."))
-    check_upload(uploaded_file)
+    evidence_files.check_upload(uploaded_file)
     name_length = Evidence._meta.get_field("name").max_length
     return Evidence.objects.create(
         clue=clue, file=uploaded_file, name=uploaded_file.name[:name_length], uploaded_by=actor
