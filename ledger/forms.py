@@ -15,7 +15,7 @@ from screening import selectors as screening_selectors
 from screening.forms import DateInput
 from screening.models import Campaign, Term
 
-from . import services, validators
+from . import evidence_files, services, validators
 from .models import Clue, Entity, Evidence, ScreeningRecord
 from .services import ENTITY_DETAIL_FIELDS, ClueData, EntityData, RecordData
 
@@ -262,7 +262,8 @@ class BulkSubmitForm(ClueSelectionForm):
 
 class EvidenceForm(forms.Form):
     # The storage shortens long names itself; the form must not refuse them.
-    file = model_field(Evidence, "file", max_length=None)
+    file = model_field(Evidence, "file", max_length=None,
+                       widget=forms.ClearableFileInput(attrs={"accept": evidence_files.ACCEPTED}))
 
 
 class WithdrawForm(forms.Form):

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
@@ -29,7 +30,7 @@ from screening import locks
 from screening.models import Campaign
 from screening.selectors import campaign_for_user_or_404
 
-from . import excel, exporting, import_template, importing
+from . import excel, exporting, import_template, importing, services
 from .models import ScreeningRecord
 
 SESSION_KEY = "ledger_imports"
@@ -219,21 +220,26 @@ def import_confirm(request, slug, kind):
         messages.error(request, _("No uploaded file is waiting to be imported; upload it again."))
         return redirect("ledger:import_upload", slug, kind)
     unit = _unit_for_import(request.user, campaign, pending["unit"])
-    with path.open("rb") as file:
-        # Read again: the ledger may have changed since the preview (another import, a clue entered by hand).
+    with path.open("rb") as file, transaction.atomic():
+        # Under the unit's lock, read again: the ledger may have changed since the preview (another import, a clue
+        # entered by hand), also at this very moment, when a second confirmation waits and then reads what the first
+        # saved, as it would one after the other.
+        services.lock_unit_entries(unit)
         result = importing.preview(
             file, sheet=sheet, campaign=campaign, unit=unit, accept_code_warnings=pending["accept_code_warnings"]
         )
-    refusal = ""
-    if not result.is_valid:
-        refusal = _("The ledger has changed since the preview; some rows cannot be imported now.")
-    else:
-        try:
-            saved = importing.save(result, actor=request.user, campaign=campaign, unit=unit, submit=pending["submit"])
-        except locks.EntryClosed as closed:
-            refusal = closed.reason
-        except ValidationError as error:
-            refusal = " ".join(error.messages)
+        refusal = ""
+        if not result.is_valid:
+            refusal = _("The ledger has changed since the preview; some rows cannot be imported now.")
+        else:
+            try:
+                saved = importing.save(
+                    result, actor=request.user, campaign=campaign, unit=unit, submit=pending["submit"]
+                )
+            except locks.EntryClosed as closed:
+                refusal = closed.reason
+            except ValidationError as error:
+                refusal = " ".join(error.messages)
     if refusal:
         messages.error(request, refusal)
         return _render_preview(request, campaign, unit, result, submit=pending["submit"])

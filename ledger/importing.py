@@ -411,11 +411,11 @@ def _existing(sheet: Sheet, campaign: Campaign, unit: Unit, entities: set[tuple[
     codes = [code for code, _name in entities if code]
     names = [name for code, name in entities if not code]
     found = sheet.model.objects.filter(campaign=campaign, unit=unit).filter(
-        Q(entity__credit_code__in=codes) | Q(entity__credit_code__isnull=True, entity__name__in=names)
+        Q(entity__credit_code__in=codes) | Q(entity__credit_code__isnull=True, entity__name_key__in=names)
     )
     return {
         ((code or "", "" if code else name), sector)
-        for code, name, sector in found.values_list("entity__credit_code", "entity__name", "sector_id")
+        for code, name, sector in found.values_list("entity__credit_code", "entity__name_key", "sector_id")
     }
 
 

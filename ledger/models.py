@@ -10,13 +10,19 @@ from simple_history.models import HistoricalRecords
 from orgs.models import Unit
 from screening.models import Campaign, Term
 
+from .validators import normalise_name
+
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
 class Entity(models.Model):
-    """市场主体: one per unified social credit code. Units reporting the same code share the entity."""
+    """市场主体: one per unified social credit code, or, without a code, one per normalised name. Units reporting the
+    same code (or the same name without a code) share the entity."""
 
     name = models.CharField(_("entity name"), max_length=200)
+    # What the name is matched by (ledger.validators.normalise_name), kept by every save so that the database itself
+    # refuses a second entity without a code under the same name, whatever path wrote the name.
+    name_key = models.CharField(max_length=200, editable=False)
     credit_code = models.CharField(
         _("unified social credit code"), max_length=18, unique=True, null=True, blank=True,
         help_text=_("Leave empty only for an unregistered business or a person."),
@@ -30,16 +36,32 @@ class Entity(models.Model):
     operating_division = models.CharField(_("operating division"), max_length=12, blank=True)
     business_scope = models.TextField(_("registered business scope"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["name_key"])
 
     class Meta:
         verbose_name = _("entity")
         verbose_name_plural = _("entities")
         ordering = ["name"]
         indexes = [models.Index(fields=["name"], name="ledger_entity_name")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name_key"], condition=models.Q(credit_code__isnull=True),
+                name="ledger_one_uncoded_entity_per_name",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.fill_name_key()
+        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_key"}
+        super().save(*args, **kwargs)
+
+    def fill_name_key(self) -> None:
+        """Called by save(), and by the bulk inserts of the import, which do not go through save()."""
+        self.name_key = normalise_name(self.name)
 
 
 class FlagKeyword(models.Model):

@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +23,7 @@ from orgs.permissions import Perm
 from screening import locks
 from screening.models import Campaign, Term
 
-from . import validators
+from . import evidence_files, validators
 from .bulk import bulk_create_with_history, bulk_link
 from .models import Clue, ClueEvent, Entity, Evidence, ScreeningRecord
 
@@ -83,6 +83,24 @@ ENTITY_DETAIL_FIELDS = [f.name for f in fields(EntityData) if f.name not in ("na
 def _require_entry(actor, campaign: Campaign, unit: Unit) -> None:
     permissions.require(actor, Perm.ENTER, unit)
     locks.require_entry_open(campaign, unit)
+
+
+def lock_unit_entries(unit: Unit) -> None:
+    """Hold, until the transaction ends, the right to add or move the unit's screening records and clues: two imports
+    or forms of one unit run one after the other, and the second checks its duplicates against what the first saved.
+    NO KEY UPDATE, so that rows merely pointing at the unit (notifications, submissions) are not kept waiting."""
+    list(Unit.objects.select_for_update(no_key=True).filter(pk=unit.pk).values_list("pk"))
+
+
+def _as_if_one_after_the_other(write):
+    """Run ``write`` in a savepoint. When the database refuses a duplicate that another transaction inserted and
+    committed meanwhile (an entity of another unit, which the unit's lock does not hold back), run it once more: it now
+    sees the other's rows, so it links to them, or refuses with the message it gives when done one after the other."""
+    try:
+        with transaction.atomic():
+            return write()
+    except IntegrityError:
+        return write()
 
 
 class FieldErrors:
@@ -221,14 +239,14 @@ def _resolve_entities(rows: list[EntityData], *, actor) -> list[Entity]:
     keys = [entity_key(row) for row in rows]
     codes = {code for code, _name in keys if code}
     names = {name for code, name in keys if not code}
-    known = Entity.objects.filter(Q(credit_code__in=codes) | Q(credit_code__isnull=True, name__in=names))
+    known = Entity.objects.filter(Q(credit_code__in=codes) | Q(credit_code__isnull=True, name_key__in=names))
     by_key = {_entity_key(entity): entity for entity in known}
-    new, changed, result = [], {}, []
+    new, changed, result = {}, {}, []
     for row, key in zip(rows, keys):
         entity = by_key.get(key)
         if entity is None:
-            entity = by_key[key] = Entity(name=validators.normalise_name(row.name), credit_code=key[0] or None)
-            new.append(entity)
+            entity = by_key[key] = new[key] = Entity(name=validators.normalise_name(row.name), credit_code=key[0] or None)
+            entity.fill_name_key()
         for name in ENTITY_DETAIL_FIELDS:
             value = getattr(row, name).strip()
             if value and not getattr(entity, name):
@@ -236,7 +254,9 @@ def _resolve_entities(rows: list[EntityData], *, actor) -> list[Entity]:
                 if entity.pk:
                     changed[entity.pk] = entity
         result.append(entity)
-    bulk_create_with_history(new, Entity, actor=actor)
+    # In the order of their keys: two transactions inserting some of the same entities then wait for each other
+    # instead of each holding one the other needs (a deadlock).
+    bulk_create_with_history([new[key] for key in sorted(new)], Entity, actor=actor)
     for entity in changed.values():
         entity._history_user = actor
         entity.save()
@@ -250,7 +270,7 @@ def entity_key(row: EntityData) -> tuple[str, str]:
 
 
 def _entity_key(entity: Entity) -> tuple[str, str]:
-    return (entity.credit_code or "", "" if entity.credit_code else entity.name)
+    return (entity.credit_code or "", "" if entity.credit_code else entity.name_key)
 
 
 # Screening records ---------------------------------------------------------------------------------------------------
@@ -260,6 +280,11 @@ def _entity_key(entity: Entity) -> tuple[str, str]:
 def records_create(*, actor, campaign: Campaign, unit: Unit, rows: list[RecordData]) -> list[ScreeningRecord]:
     """Record screened institutions. An institution already screened by the unit in that sector is refused."""
     _require_entry(actor, campaign, unit)
+    lock_unit_entries(unit)
+    return _as_if_one_after_the_other(lambda: _save_records(actor, campaign, unit, rows))
+
+
+def _save_records(actor, campaign: Campaign, unit: Unit, rows: list[RecordData]) -> list[ScreeningRecord]:
     terms = TermChecker(campaign)
     for row in rows:
         check_entry(row, terms)
@@ -300,7 +325,12 @@ def record_update(*, actor, record: ScreeningRecord, data: RecordData, expected_
     found" and the clue's behaviours while the clue stands, so that problem institutions never outnumber screened ones.
     """
     _require_entry(actor, record.campaign, record.unit)
-    current = ScreeningRecord.objects.select_for_update().get(pk=record.pk)
+    lock_unit_entries(record.unit)
+    return _as_if_one_after_the_other(lambda: _update_record(actor, record.pk, data, expected_version))
+
+
+def _update_record(actor, pk: int, data: RecordData, expected_version: int) -> ScreeningRecord:
+    current = ScreeningRecord.objects.select_for_update().get(pk=pk)
     if current.version != expected_version:
         raise StaleEdit(
             _("Someone else saved this screening record after you opened it. Reload the page to see their changes; "
@@ -344,6 +374,11 @@ def clues_create(
     """Record clues. Each creates, or links to, the unit's screening record of the entity in the clue's sector, which
     is then marked "problem found": problem institutions never outnumber screened ones."""
     _require_entry(actor, campaign, unit)
+    lock_unit_entries(unit)
+    return _as_if_one_after_the_other(lambda: _save_clues(actor, campaign, unit, rows, submit=submit))
+
+
+def _save_clues(actor, campaign: Campaign, unit: Unit, rows: list[ClueData], *, submit: bool) -> list[Clue]:
     terms = TermChecker(campaign)
     code_warnings, figures = [], []
     for row in rows:
@@ -419,7 +454,12 @@ def clue_create(*, actor, campaign: Campaign, unit: Unit, data: ClueData) -> Clu
 def clue_update(*, actor, clue: Clue, data: ClueData, expected_version: int) -> Clue:
     """Change a draft clue. Refused when someone saved it after the user opened it (``expected_version``)."""
     _require_entry(actor, clue.campaign, clue.unit)
-    current = Clue.objects.select_for_update().select_related("record").get(pk=clue.pk)
+    lock_unit_entries(clue.unit)
+    return _as_if_one_after_the_other(lambda: _update_clue(actor, clue.pk, data, expected_version))
+
+
+def _update_clue(actor, pk: int, data: ClueData, expected_version: int) -> Clue:
+    current = Clue.objects.select_for_update().select_related("record").get(pk=pk)
     if current.version != expected_version:
         raise StaleEdit(
             _("Someone else saved this clue after you opened it. Reload the page to see their changes; "
@@ -502,23 +542,13 @@ def clue_withdraw(*, actor, clue: Clue, reason: str) -> Clue:
 
 # Evidence ------------------------------------------------------------------------------------------------------------
 
-# Evidence stays on the server for years; the limit keeps one scanned video from filling the disk of a county server.
-EVIDENCE_MAX_MB = 20
-
-
-def check_upload(uploaded_file) -> None:
-    """The size limit of every file kept as evidence, the clue's here and the disposal's in review."""
-    if uploaded_file.size > EVIDENCE_MAX_MB * 1024 * 1024:
-        raise ValidationError({"file": _("A file may have at most %(size)d MB.") % {"size": EVIDENCE_MAX_MB}})
-
-
 @transaction.atomic
 def evidence_add(*, actor, clue: Clue, uploaded_file) -> Evidence:
     """Attach a file to a clue. Like the clue, a file once added is never deleted."""
     _require_entry(actor, clue.campaign, clue.unit)
     if clue.status == Clue.Status.WITHDRAWN:
         raise ValidationError(_("A withdrawn clue takes no more files."))
-    check_upload(uploaded_file)
+    evidence_files.check_upload(uploaded_file)
     name_length = Evidence._meta.get_field("name").max_length
     return Evidence.objects.create(
         clue=clue, file=uploaded_file, name=uploaded_file.name[:name_length], uploaded_by=actor

@@ -287,8 +287,11 @@ def entity_lookup(request):
 
 @login_required
 def clue_detail(request, pk):
+    return _render_clue(request, selectors.clue_for_user_or_404(request.user, pk))
+
+
+def _render_clue(request, clue: Clue, *, evidence_form: EvidenceForm | None = None):
     user = request.user
-    clue = selectors.clue_for_user_or_404(user, pk)
     entry = entry_state(clue.campaign, clue.unit) if permissions.has(user, Perm.ENTER, clue.unit) else None
     writable = bool(entry and entry.is_open)
     standing = writable and clue.status != Clue.Status.WITHDRAWN
@@ -308,7 +311,7 @@ def clue_detail(request, pk):
             "may_edit": writable and clue.status in Clue.EDITABLE,
             "may_withdraw": standing,
             "may_upload": standing,
-            "evidence_form": EvidenceForm(),
+            "evidence_form": evidence_form or EvidenceForm(),
             "withdraw_form": WithdrawForm(),
         },
     )
@@ -341,11 +344,12 @@ def clue_withdraw(request, pk):
 def evidence_upload(request, pk):
     clue = selectors.clue_for_user_or_404(request.user, pk)
     form = EvidenceForm(request.POST, request.FILES)
-    _button(
-        request, form,
-        lambda: services.evidence_add(actor=request.user, clue=clue, uploaded_file=form.cleaned_data["file"]),
-        done=_("The file has been added."),
+    added = _submit(
+        form, lambda: services.evidence_add(actor=request.user, clue=clue, uploaded_file=form.cleaned_data["file"])
     )
+    if added is None:  # the page again, the reason at the file field
+        return _render_clue(request, clue, evidence_form=form)
+    messages.success(request, _("The file has been added."))
     return redirect(reverse("ledger:clue_detail", args=[clue.pk]) + "#evidence")
 
 

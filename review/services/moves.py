@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ledger.models import Clue, ClueEvent, ScreeningRecord
+from ledger.services import lock_unit_entries
 from orgs.models import Unit
 from screening.locks import today_local
 
@@ -31,6 +32,7 @@ def clue_transfer(*, actor, clue: Clue, to_unit: Unit, reason: str) -> Clue:
         raise ValidationError({"to_unit": _("The clue already belongs to this unit.")})
     if clue.status in (Clue.Status.WITHDRAWN,) or clue.merged_into_id:
         raise ValidationError(_("A withdrawn or merged clue cannot be transferred."))
+    lock_unit_entries(to_unit)  # the receiving unit's own entries wait, and cannot add this clue's twin meanwhile
     if Clue.objects.filter(record__unit=to_unit, record__entity=clue.entity, record__sector=clue.sector,
                            campaign=clue.campaign).exists():
         raise ValidationError({"to_unit": _("%(unit)s already has a clue on this entity; merge them instead.")

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
 from ledger import services
 from ledger.models import Clue, ClueEvent, Entity, ScreeningRecord
@@ -124,6 +125,16 @@ def test_an_uncoded_name_is_not_taken_for_a_coded_entity_of_the_same_name(tree, 
                                                  sector=term("民间投融资中介机构"))])
     [uncoded] = add_records(tree, open_campaign, [record(term, sector="教育机构")])
     assert uncoded.entity.credit_code is None and Entity.objects.count() == 2
+
+
+
+def test_the_database_keeps_one_uncoded_entity_per_name_as_it_is_matched(tree):
+    """Whatever path writes the entity, not only the services' check before the insert."""
+    Entity.objects.create(name="某某 理财工作室")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Entity.objects.create(name="某某\u3000理财工作室\u200b")  # a full-width space and a zero-width one
+    Entity.objects.create(name="某某 理财工作室", credit_code="91350100M000100Y43")
+    assert Entity.objects.count() == 2
 
 
 # Clues and their screening records ----------------------------------------------------------------------------------

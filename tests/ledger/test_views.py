@@ -191,7 +191,7 @@ def test_history_shows_who_changed_what(client, tree, open_campaign, term):
 def test_staff_of_another_unit_get_404(client, tree, open_campaign, clue_data):
     clue = create(tree, open_campaign, clue_data())
     evidence = services.evidence_add(actor=tree.user("staff"), clue=clue,
-                                     uploaded_file=SimpleUploadedFile("照片.jpg", b"jpeg"))
+                                     uploaded_file=SimpleUploadedFile("照片.jpg", b"\xff\xd8\xff\xe0 jpeg"))
     login(client, tree.user("department_staff"))
     assert client.get(clue.get_absolute_url()).status_code == 404
     assert client.get(reverse("ledger:clue_edit", args=[clue.pk])).status_code == 404

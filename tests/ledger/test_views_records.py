@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from ledger import services
+from ledger import evidence_files, services
 from ledger.models import Evidence, ScreeningRecord
 from ledger.services import EntityData, RecordData, StaleEdit
 from tests.ledger.test_views import create
@@ -143,13 +143,13 @@ def test_a_withdrawn_clue_takes_no_more_files(tree, open_campaign, clue_data):
 
 
 def test_a_file_too_large_is_refused_at_the_file_field(client, tree, open_campaign, clue_data, monkeypatch):
-    monkeypatch.setattr(services, "EVIDENCE_MAX_MB", 0)
+    monkeypatch.setattr(evidence_files, "MAX_MB", 0)
     clue = create(tree, open_campaign, clue_data())
     login(client, tree.user("staff"))
     response = client.post(reverse("ledger:evidence_upload", args=[clue.pk]),
-                           {"file": SimpleUploadedFile("大文件.mp4", b"0123")}, follow=True)
+                           {"file": SimpleUploadedFile("大文件.pdf", b"%PDF-1.4")})
     assert not Evidence.objects.exists()
-    assert [message.level_tag for message in response.context["messages"]] == ["error"]
+    assert response.context["evidence_form"].errors == {"file": ["单个文件不能超过 0 MB。"]}
 
 
 def record_data(term, name, sector="民间投融资中介机构", **fields) -> RecordData:
@@ -209,13 +209,13 @@ def test_evidence_is_refused_for_a_withdrawn_clue_with_the_reason(tree, open_cam
 
 def test_a_file_of_exactly_the_limit_is_taken_and_one_byte_more_refused_at_the_file(tree, open_campaign, clue_data,
                                                                                       monkeypatch):
-    monkeypatch.setattr(services, "EVIDENCE_MAX_MB", 1)
+    monkeypatch.setattr(evidence_files, "MAX_MB", 1)
     clue = create(tree, open_campaign, clue_data())
-    exactly = SimpleUploadedFile("刚好.pdf", b"0" * 1024 * 1024)
+    exactly = SimpleUploadedFile("刚好.pdf", b"%PDF-".ljust(1024 * 1024, b"0"))
     assert services.evidence_add(actor=tree.user("staff"), clue=clue, uploaded_file=exactly).name == "刚好.pdf"
     with pytest.raises(ValidationError) as refused:
         services.evidence_add(actor=tree.user("staff"), clue=clue,
-                              uploaded_file=SimpleUploadedFile("多一字节.pdf", b"0" * (1024 * 1024 + 1)))
+                              uploaded_file=SimpleUploadedFile("多一字节.pdf", b"%PDF-".ljust(1024 * 1024 + 1, b"0")))
     assert refused.value.message_dict == {"file": ["单个文件不能超过 1 MB。"]}
     assert Evidence.objects.count() == 1
 
@@ -223,5 +223,6 @@ def test_a_file_of_exactly_the_limit_is_taken_and_one_byte_more_refused_at_the_f
 def test_a_long_file_name_is_kept_to_what_the_list_can_hold(tree, open_campaign, clue_data):
     clue = create(tree, open_campaign, clue_data())
     name = "现场照片" * 60 + ".jpg"
-    evidence = services.evidence_add(actor=tree.user("staff"), clue=clue, uploaded_file=SimpleUploadedFile(name, b"x"))
+    photo = SimpleUploadedFile(name, b"\xff\xd8\xff\xe0 jpeg")
+    evidence = services.evidence_add(actor=tree.user("staff"), clue=clue, uploaded_file=photo)
     assert evidence.name == name[:200] and evidence.uploaded_by == tree.user("staff")

@@ -184,7 +184,7 @@ def assigned(tree, submitted, settings, tmp_path):
     disposal = review_services.disposal_save(actor=tree.user("office"), clue=submitted, plan=DisposalPlan(
         responsible_unit=tree.unit("department"), track="rectify", measures=[]))
     added = review_services.task_file_add(actor=tree.user("department_staff"), disposal=disposal,
-                                          uploaded_file=SimpleUploadedFile("笔录.pdf", b"x"))
+                                          uploaded_file=SimpleUploadedFile("笔录.pdf", b"%PDF-1.4 x"))
     return disposal, added
 
 

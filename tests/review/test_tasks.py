@@ -20,6 +20,7 @@ from review.models import Disposal, DisposalFile, ProgressNote
 from review.services import DisposalPlan, Scores
 from screening.locks import today_local
 from tests.factories import member
+from tests.ledger.test_evidence_files import COMPOUND_DOCUMENT, NOT_WHAT_IT_SAYS, PAGE, assert_a_download_not_to_open
 from tests.orgs.test_pages import login
 
 
@@ -218,11 +219,28 @@ def test_the_responsible_unit_adds_files_the_office_can_read_and_the_reporter_ca
 
 
 def test_a_file_above_the_limit_is_refused_at_the_field(client, tree, task, settings, monkeypatch):
-    monkeypatch.setattr("ledger.services.EVIDENCE_MAX_MB", 0)
+    monkeypatch.setattr("ledger.evidence_files.MAX_MB", 0)
     login(client, tree.user("department_staff"))
     response = client.post(reverse("review:task_file", args=[task.pk]), {"file": SimpleUploadedFile("大.pdf", b"xx")})
     assert response.status_code == 200 and "file" in response.context["file_form"].errors
     assert not DisposalFile.objects.exists()
+
+
+
+def test_the_disposal_files_are_checked_alike(client, tree, task):
+    login(client, tree.user("department_staff"))
+    url = reverse("review:task_file", args=[task.pk])
+    refused = client.post(url, {"file": SimpleUploadedFile("网页改名.pdf", PAGE)})
+    assert refused.context["file_form"].errors["file"] == [NOT_WHAT_IT_SAYS.format(name="网页改名.pdf", kind="PDF")]
+    assert client.post(url, {"file": SimpleUploadedFile("约谈笔录.wps", COMPOUND_DOCUMENT)}).status_code == 302
+    assert list(DisposalFile.objects.values_list("name", flat=True)) == ["约谈笔录.wps"]
+
+
+def test_the_disposal_file_download_is_an_attachment_the_browser_does_not_sniff(client, tree, task):
+    login(client, tree.user("department_staff"))
+    client.post(reverse("review:task_file", args=[task.pk]), {"file": SimpleUploadedFile("笔录.txt", b"note")})
+    added = DisposalFile.objects.get()
+    assert_a_download_not_to_open(client.get(reverse("review:disposal_file", args=[added.pk])), "txt")
 
 
 # The office's side ---------------------------------------------------------------------------------------------------
