@@ -1,3 +1,5 @@
+from axes.admin import AccessAttemptAdmin as AxesAccessAttemptAdmin
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.html import format_html
@@ -95,3 +97,20 @@ class LeadingGroupAdmin(admin.ModelAdmin):
     list_display = ("__str__", "office", "office_director")
     autocomplete_fields = ("government", "office", "members")
     inlines = [LeadingGroupPostInline, CoordinationGroupInline]
+
+
+admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class AccessAttemptAdmin(AxesAccessAttemptAdmin):
+    """Failed logins per account and address; a pair with ten failures is locked until unlocked here or cooled off."""
+
+    actions = ["unlock", *AxesAccessAttemptAdmin.actions]
+
+    @admin.action(description=_("Unlock the selected logins"), permissions=["delete"])
+    def unlock(self, request, queryset):
+        # Axes locks a pair while its failed attempt is kept: forgetting the attempt is unlocking it.
+        count = queryset.count()
+        queryset.delete()
+        self.message_user(request, _("%(count)d logins unlocked.") % {"count": count})
