@@ -1,16 +1,20 @@
+from axes import admin as axes_admin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth import admin as auth_admin
+from django.contrib.auth.models import Group
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 
 from . import selectors, services
+from .admin_deletion import CountsOnlyDeletionMixin
 from .models import CoordinationGroup, LeadingGroup, LeadingGroupPost, Membership, Unit, User
 from .resources import UnitResource, UserResource
 
 
 @admin.register(Unit)
-class UnitAdmin(ImportExportModelAdmin):
+class UnitAdmin(CountsOnlyDeletionMixin, ImportExportModelAdmin):
     resource_classes = [UnitResource]
     list_display = ("indented_name", "code", "level", "kind", "is_active")
     list_filter = ("level", "kind", "is_active")
@@ -47,16 +51,16 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(ImportExportModelAdmin, DjangoUserAdmin):
+class UserAdmin(CountsOnlyDeletionMixin, ImportExportModelAdmin, auth_admin.UserAdmin):
     resource_classes = [UserResource]
     list_display = ("username", "full_name", "phone", "is_active", "is_staff")
     search_fields = ("username", "full_name", "phone")
-    fieldsets = DjangoUserAdmin.fieldsets + ((_("Contact"), {"fields": ("full_name", "phone")}),)
+    fieldsets = auth_admin.UserAdmin.fieldsets + ((_("Contact"), {"fields": ("full_name", "phone")}),)
     inlines = [MembershipInline]
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(CountsOnlyDeletionMixin, admin.ModelAdmin):
     list_display = ("user", "unit", "role")
     list_filter = ("role", "unit__level", "unit__kind")
     search_fields = ("user__username", "user__full_name", "unit__name", "unit__code")
@@ -91,7 +95,41 @@ class CoordinationGroupInline(admin.TabularInline):
 
 
 @admin.register(LeadingGroup)
-class LeadingGroupAdmin(admin.ModelAdmin):
+class LeadingGroupAdmin(CountsOnlyDeletionMixin, admin.ModelAdmin):
     list_display = ("__str__", "office", "office_director")
     autocomplete_fields = ("government", "office", "members")
     inlines = [LeadingGroupPostInline, CoordinationGroupInline]
+
+
+# The admins that Django and axes register, again with delete confirmations that count instead of naming.
+for model in (Group, AccessLog, AccessFailureLog, AccessAttempt):
+    admin.site.unregister(model)
+
+
+@admin.register(Group)
+class GroupAdmin(CountsOnlyDeletionMixin, auth_admin.GroupAdmin):
+    pass
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(CountsOnlyDeletionMixin, axes_admin.AccessLogAdmin):
+    pass
+
+
+@admin.register(AccessFailureLog)
+class AccessFailureLogAdmin(CountsOnlyDeletionMixin, axes_admin.AccessFailureLogAdmin):
+    pass
+
+
+@admin.register(AccessAttempt)
+class AccessAttemptAdmin(CountsOnlyDeletionMixin, axes_admin.AccessAttemptAdmin):
+    """Failed logins per account and address; a pair with ten failures is locked until unlocked here or cooled off."""
+
+    actions = ["unlock", *axes_admin.AccessAttemptAdmin.actions]
+
+    @admin.action(description=_("Unlock the selected logins"), permissions=["delete"])
+    def unlock(self, request, queryset):
+        # Axes locks a pair while its failed attempt is kept: forgetting the attempt is unlocking it.
+        count = queryset.count()
+        queryset.delete()
+        self.message_user(request, _("%(count)d logins unlocked.") % {"count": count})

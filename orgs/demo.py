@@ -11,14 +11,20 @@ from . import services
 from .models import CoordinationGroup, LeadingGroup, LeadingGroupPost, Unit
 
 DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo_org.json"
+# Only with DEBUG on: every account shares it, and the README prints it.
 DEMO_PASSWORD = "Demo@2026"
 
 User = get_user_model()
 
 
+def demo_usernames(path: Path = DEMO_FILE) -> list[str]:
+    return [row["username"] for row in json.loads(path.read_text(encoding="utf-8"))["users"]]
+
+
 @transaction.atomic
-def load_organisation(path: Path = DEMO_FILE) -> list[tuple[str, str, str, str]]:
-    """Create or update the demo units, leading groups and users; returns (username, name, unit, role) rows."""
+def load_organisation(passwords: dict[str, str], path: Path = DEMO_FILE) -> list[tuple[str, str, str, str]]:
+    """Create or update the demo units, leading groups and users, each user with their password in ``passwords``;
+    returns (username, name, unit, role) rows."""
     data = json.loads(path.read_text(encoding="utf-8"))
     for root in data["units"]:
         _save_subtree(root, parent=None)
@@ -27,7 +33,7 @@ def load_organisation(path: Path = DEMO_FILE) -> list[tuple[str, str, str, str]]
         _save_leading_group(group, units)
     accounts = []
     for row in data["users"]:
-        user = _save_user(row)
+        user = _save_user(row, passwords[row["username"]])
         membership = services.membership_set(actor=None, user=user, unit=units[row["unit"]], role=row["role"])
         accounts.append((user.username, user.full_name, membership.unit.name, membership.get_role_display()))
     for row in data["extra_memberships"]:
@@ -66,8 +72,8 @@ def _save_leading_group(row: dict, units: dict[str, Unit]) -> None:
         coordination.lead_units.set([units[code] for code in lead_codes])
 
 
-def _save_user(row: dict):
+def _save_user(row: dict, password: str):
     user = User.objects.filter(username=row["username"]).first() or User(username=row["username"])
     user.full_name, user.phone = row["full_name"], row.get("phone", "")
     user.is_superuser = row["role"] == "admin" and row["unit"] == "120000"
-    return services.user_save(actor=None, user=user, password=DEMO_PASSWORD)
+    return services.user_save(actor=None, user=user, password=password)

@@ -20,6 +20,12 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture
+def debug_on(settings):
+    """DEBUG as scripts/run sets it (pytest-django turns it off): load_demo then gives the shared demo password."""
+    settings.DEBUG = True
+
+
 def pytest_collection_modifyitems(items):
     # A test that needs the worker is marked for it, so `-m celery_worker` selects it (or `-m "not celery_worker"` not).
     for item in items:

@@ -10,7 +10,7 @@ from orgs.models import Unit, User
 from orgs import permissions
 from orgs.permissions import Perm
 
-def test_demo_has_a_city_with_three_counties_and_a_built_out_county(db):
+def test_demo_has_a_city_with_three_counties_and_a_built_out_county(db, debug_on):
     call_command("load_demo", stdout=StringIO())
     city = Unit.objects.get(code="120000")
     counties = Unit.objects.filter(parent=city, level=Unit.Level.COUNTY)
@@ -28,7 +28,7 @@ def test_demo_has_a_city_with_three_counties_and_a_built_out_county(db):
     assert group.members.filter(name="区市场监管局").exists()
 
 
-def test_demo_users_hold_what_their_roles_say(db):
+def test_demo_users_hold_what_their_roles_say(db, debug_on):
     call_command("load_demo", stdout=StringIO())
     office = User.objects.get(username="county_office")
     assert permissions.units(office, Perm.REVIEW).filter(code="120115001001").exists()
@@ -38,7 +38,7 @@ def test_demo_users_hold_what_their_roles_say(db):
     assert User.objects.get(username="township_staff").check_password("Demo@2026")
 
 
-def test_units_command_prints_code_level_kind_name(db):
+def test_units_command_prints_code_level_kind_name(db, debug_on):
     call_command("load_demo", stdout=StringIO())
     out = StringIO()
     call_command("units", "--under", "120115001", stdout=out)
