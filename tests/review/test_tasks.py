@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from ledger import services as ledger_services
+from orgs import services as orgs_services
 from orgs.models import Notification
 from review import services
 from review.models import Disposal, DisposalFile, ProgressNote
@@ -301,3 +302,41 @@ def test_the_task_notices_are_written_in_the_sites_language_whatever_the_office_
         services.task_progress_add(actor=tree.user("department_staff"), disposal=task, on=today_local(), text="已约谈")
     assert told("department_staff")[0].title == "新的处置任务：天津某某投资管理有限公司"
     assert told("office")[0].title.startswith("处置进展")
+
+
+def test_a_stage_once_reported_is_not_reported_again_and_each_refusal_is_at_its_field(tree, task):
+    staff = tree.user("department_staff")
+    services.task_stage_report(actor=staff, disposal=task, stage="under_way", text="已启动")
+    with pytest.raises(ValidationError) as refused:
+        services.task_stage_report(actor=staff, disposal=task, stage="under_way", text="  ")
+    assert refused.value.message_dict == {"stage": ["该任务已处于“正在处置”阶段，请报告后续阶段。"],
+                                          "text": ["请说明已做的工作。"]}
+
+
+def test_an_investigations_case_date_is_asked_for_at_its_field_and_never_ahead(tree, submitted, term):
+    task = services.disposal_save(actor=tree.user("office"), clue=submitted, plan=plan(tree, term, track="investigate"))
+    report = services.task_stage_report
+    for filed_on, expected in ((None, "请填写刑事立案日期。"), (today_local() + timedelta(days=1), "立案日期不能晚于今天。")):
+        with pytest.raises(ValidationError) as refused:
+            report(actor=tree.user("department_staff"), disposal=task, stage="under_way", text="已立案",
+                   case_filed_on=filed_on)
+        assert refused.value.message_dict == {"case_filed_on": [expected]}
+
+
+def test_whoever_acts_on_a_task_is_not_told_of_it_by_the_bell(tree, task):
+    """Someone who works in the office and also enters for the responsible unit hears of the others' work only."""
+    both = tree.user("office")
+    orgs_services.membership_set(actor=None, user=both, unit=tree.unit("department"), role="staff")
+    colleague = member(tree.unit("office"), "office", username="colleague")
+    services.task_progress_add(actor=both, disposal=task, on=today_local(), text="已约谈")
+    services.task_stage_report(actor=both, disposal=task, stage="under_way", text="已启动")
+    services.task_file_add(actor=both, disposal=task, uploaded_file=SimpleUploadedFile("笔录.pdf", b"%PDF-1.4 x"))
+    assert len(told(colleague.username)) == 3
+    assert [n for n in told("office") if "笔录" in n.body or "已约谈" in n.body or "已启动" in n.body] == []
+
+
+def test_a_file_name_longer_than_the_page_can_keep_is_cut_to_fit(tree, task):
+    longest = DisposalFile._meta.get_field("name").max_length
+    added = services.task_file_add(actor=tree.user("department_staff"), disposal=task,
+                                   uploaded_file=SimpleUploadedFile("m" * (longest + 20) + ".pdf", b"%PDF-1.4 x"))
+    assert len(DisposalFile.objects.get(pk=added.pk).name) == longest
