@@ -100,6 +100,7 @@ def clue_list(request, slug):
 def clues_submit(request, slug):
     """Submit the clues ticked in the list: first the count and the list to confirm, then all of them or none."""
     user = request.user
+    permissions.require_anywhere(user, Perm.ENTER)
     campaign = screening_selectors.campaign_for_user_or_404(user, slug)
     form = BulkSubmitForm(request.POST, clues=selectors.clues_visible_to(user, campaign=campaign))
     # The list's filters, carried through both posts to come back to the same list (re-encoded: it is posted text).
@@ -262,7 +263,9 @@ def record_edit(request, pk):
 @login_required
 def entity_lookup(request):
     """Known entities matching what is typed, as JSON for static/js/ledger.js, with the other units that reported each
-    in the campaign: named when the user may see them, else only counted."""
+    in the campaign: named when the user may see them, else only counted. Even a count tells that an entity was
+    reported, so a user who sees no unit's data (an admin, the superuser) gets nothing."""
+    permissions.require_anywhere(request.user, Perm.VIEW)
     campaign = screening_selectors.campaign_for_user_or_404(request.user, request.GET.get("campaign", ""))
     entities = list(selectors.entities_matching(request.GET.get("q", "")))
     besides = request.GET.get("unit", "")
