@@ -100,7 +100,6 @@ def clue_list(request, slug):
 def clues_submit(request, slug):
     """Submit the clues ticked in the list: first the count and the list to confirm, then all of them or none."""
     user = request.user
-    permissions.require_anywhere(user, Perm.ENTER)
     campaign = screening_selectors.campaign_for_user_or_404(user, slug)
     form = BulkSubmitForm(request.POST, clues=selectors.clues_visible_to(user, campaign=campaign))
     # The list's filters, carried through both posts to come back to the same list (re-encoded: it is posted text).
