@@ -262,7 +262,9 @@ def record_edit(request, pk):
 @login_required
 def entity_lookup(request):
     """Known entities matching what is typed, as JSON for static/js/ledger.js, with the other units that reported each
-    in the campaign: named when the user may see them, else only counted."""
+    in the campaign: named when the user may see them, else only counted. Even a count tells that an entity was
+    reported, so a user who sees no unit's data (an admin, the superuser) gets nothing."""
+    permissions.require_anywhere(request.user, Perm.VIEW)
     campaign = screening_selectors.campaign_for_user_or_404(request.user, request.GET.get("campaign", ""))
     entities = list(selectors.entities_matching(request.GET.get("q", "")))
     besides = request.GET.get("unit", "")

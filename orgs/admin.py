@@ -3,7 +3,6 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth.models import Group
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 
@@ -25,7 +24,8 @@ class UnitAdmin(CountsOnlyDeletionMixin, ImportExportModelAdmin):
 
     @admin.display(description=_("name"), ordering="path")
     def indented_name(self, unit: Unit):
-        return format_html('<span style="padding-left:{}em">{}</span>', unit.depth * 1.5, unit.name)
+        # Indented by text, as in the unit pickers: the Content-Security-Policy refuses inline styles.
+        return "\u3000" * unit.depth + unit.name
 
     def get_queryset(self, request):
         return selectors.units_managed_by(request.user).select_related("parent")

@@ -2,6 +2,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -76,6 +77,10 @@ class Tree:
 
 @pytest.fixture
 def tree(db) -> Tree:
+    return build_tree()
+
+
+def build_tree() -> Tree:
     t = Tree()
     L, K = Unit.Level, Unit.Kind
     t.units["city"] = UnitFactory(name="市", code="C", level=L.CITY)
@@ -102,38 +107,48 @@ def tree(db) -> Tree:
 def open_campaign(tree) -> Campaign:
     """A published 2018-form campaign of county 甲县 whose screening phase is open today; 一街道 and 甲县市场监管局 are
     expected to report."""
+    campaign = build_open_campaign(issuing_unit=tree.unit("office"), scope_unit=tree.unit("county"))
+    expect(campaign, tree.unit("township"), tree.unit("department"))
+    return campaign
+
+
+def build_open_campaign(*, issuing_unit: Unit, scope_unit: Unit, slug: str = "open") -> Campaign:
     today = today_local()
     campaign = Campaign.objects.create(
-        title="专项排查", slug="open", year=today.year, issuing_unit=tree.unit("office"), scope_unit=tree.unit("county"),
+        title="专项排查", slug=slug, year=today.year, issuing_unit=issuing_unit, scope_unit=scope_unit,
         status=Campaign.Status.PUBLISHED,
     )
     Phase.objects.create(campaign=campaign, kind=Phase.Kind.SCREENING, start=today - timedelta(days=10),
                          end=today + timedelta(days=20), deadline=today + timedelta(days=20))
     load_taxonomy(actor=None, campaign=campaign, form="2018")
-    expect(campaign, tree.unit("township"), tree.unit("department"))
     return campaign
 
 
 @pytest.fixture
 def term(open_campaign):
-    def find(name: str) -> Term:
-        return Term.objects.get(campaign=open_campaign, name=name)
-    return find
+    return partial(campaign_term, open_campaign)
+
+
+def campaign_term(campaign: Campaign, name: str) -> Term:
+    return Term.objects.get(campaign=campaign, name=name)
 
 
 @pytest.fixture
 def clue_data(term):
     """A valid clue's data; keyword arguments override fields, ``entity`` takes EntityData fields."""
-    def make(entity=None, **overrides) -> ClueData:
-        fields = {
-            "entity": EntityData(**({"name": "天津某某投资管理有限公司", "credit_code": "91350100M000100Y43"} | (entity or {}))),
-            "sector": term("网络借贷平台"),
-            "amount_involved": Decimal("120.50"),
-            "people_involved": 35,
-            "unpaid_funds": Decimal("20.00"),
-            "behaviours": [term("消费返利")],
-            "problems": [term("超范围经营"), term("虚假宣传")],
-            "channel": "both",
-        }
-        return ClueData(**(fields | overrides))
-    return make
+    return partial(build_clue_data, term)
+
+
+def build_clue_data(term, entity=None, **overrides) -> ClueData:
+    """A valid clue's data with the terms that ``term`` (a name → Term) finds."""
+    fields = {
+        "entity": EntityData(**({"name": "天津某某投资管理有限公司", "credit_code": "91350100M000100Y43"} | (entity or {}))),
+        "sector": term("网络借贷平台"),
+        "amount_involved": Decimal("120.50"),
+        "people_involved": 35,
+        "unpaid_funds": Decimal("20.00"),
+        "behaviours": [term("消费返利")],
+        "problems": [term("超范围经营"), term("虚假宣传")],
+        "channel": "both",
+    }
+    return ClueData(**(fields | overrides))

@@ -10,7 +10,7 @@ from tests.e2e.test_login import log_in
 CODE = "91350100M000100Y43"
 
 
-def test_staff_enter_a_known_entity_and_the_office_accepts_it_into_the_table(page, browser, live_server, tree,
+def test_staff_enter_a_known_entity_and_the_office_accepts_it_into_the_table(page, new_page, tree,
                                                                              open_campaign, term):
     # The market-regulation department already reported the entity: the township's form should say so.
     services.clue_create(actor=tree.user("department_staff"), campaign=open_campaign, unit=tree.unit("department"),
@@ -32,7 +32,7 @@ def test_staff_enter_a_known_entity_and_the_office_accepts_it_into_the_table(pag
     clue = Clue.objects.get(unit=tree.unit("township"))
     assert clue.status == Clue.Status.SUBMITTED and clue.amount_involved == Decimal("1234.50")
 
-    office = browser.new_context(base_url=live_server.url).new_page()
+    office = new_page()
     log_in(office, "office")
     office.goto(f"/workbench/clues/{clue.pk}/")
     office.get_by_role("button", name="接受").click()
@@ -41,4 +41,3 @@ def test_staff_enter_a_known_entity_and_the_office_accepts_it_into_the_table(pag
     cells = lending.locator("td").all_inner_texts()
     # Both units screened it: one institution. The department's clue is still a draft, so only the township's counts.
     assert cells[:2] == ["1.00", "1.00"] and "1234.50" in cells
-    office.context.close()

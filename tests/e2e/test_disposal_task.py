@@ -9,7 +9,7 @@ from review.services import DisposalPlan
 from tests.e2e.test_login import log_in
 
 
-def test_the_responsible_unit_finds_its_task_in_the_menu_and_reports_it_finished(page, browser, live_server, tree,
+def test_the_responsible_unit_finds_its_task_in_the_menu_and_reports_it_finished(page, new_page, tree,
                                                                                  open_campaign, clue_data, term):
     clue = ledger_services.clue_submit(actor=tree.user("staff"), clue=ledger_services.clue_create(
         actor=tree.user("staff"), campaign=open_campaign, unit=tree.unit("township"), data=clue_data()))
@@ -27,12 +27,11 @@ def test_the_responsible_unit_finds_its_task_in_the_menu_and_reports_it_finished
     assert "处置阶段已报告" in page.locator(".messages").inner_text()
     assert Disposal.objects.get(clue=clue).stage == "finished"
 
-    office = browser.new_context(base_url=live_server.url).new_page()
+    office = new_page()
     log_in(office, "office")
     office.goto("/orgs/notifications/")
     office.get_by_role("link", name="处置阶段报告：天津某某投资管理有限公司").click()
     assert "已整改完毕" in office.locator("table.progress").inner_text()
-    office.context.close()
 
 
 def test_staff_tick_drafts_confirm_the_count_and_submit_them(page, tree, open_campaign, clue_data):

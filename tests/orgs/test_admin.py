@@ -14,7 +14,7 @@ def test_an_admin_sees_the_units_of_their_county_as_a_tree(client, tree):
     assert response.status_code == 200
     page = response.content.decode()
     assert "一社区" in page and "乙县" not in page
-    indent = {name: float(em) for em, name in re.findall(r'padding-left:([\d.]+)em">([^<]+)<', page)}
+    indent = {name: len(spaces) for spaces, name in re.findall(r'>(\u3000*)(甲县|一街道|一社区)<', page)}
     assert indent["甲县"] < indent["一街道"] < indent["一社区"]
     assert "涉嫌非法集资风险排查" in page
 

@@ -1,0 +1,83 @@
+"""The objects the authorization matrix reaches: one of each kind for the own township, a sibling township and a township of
+another county, built once per module from the ``tree`` of tests/conftest.py."""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import partial
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from ledger import services as ledger_services
+from ledger.models import Clue
+from orgs.models import LeadingGroup, Membership, Unit
+from reports import services as report_services
+from review import services as review_services
+from review.services import DisposalPlan
+from screening.locks import today_local
+from tests.conftest import Tree, build_clue_data, build_open_campaign, build_tree, campaign_term
+from tests.factories import UnitFactory, expect, member
+
+SCOPES = ("own", "sibling", "other_county")
+
+
+@dataclass
+class World:
+    tree: Tree
+    objects: dict[str, dict[str, object]] = field(default_factory=dict)  # kind → scope → object
+
+    def of(self, kind: str, scope: str):
+        return self.objects[kind][scope]
+
+
+def build_world() -> World:
+    tree = build_tree()
+    R = Membership.Role
+    tree.units["other_office"] = UnitFactory(name="乙县处非办", code="B-O", level=Unit.Level.COUNTY,
+                                             kind=Unit.Kind.OFFICE, parent=tree.unit("other_county"))
+    tree.users["sibling_staff"] = member(tree.unit("sibling_township"), R.STAFF, username="sibling_staff")
+    tree.users["other_staff"] = member(tree.unit("other_township"), R.STAFF, username="other_staff")
+    tree.users["other_office"] = member(tree.unit("other_office"), R.OFFICE, username="other_office")
+    for government, office in (("city", "city_office"), ("county", "office"), ("other_county", "other_office")):
+        LeadingGroup.objects.create(government=tree.unit(government), office=tree.unit(office))
+
+    campaign = build_open_campaign(issuing_unit=tree.unit("office"), scope_unit=tree.unit("county"))
+    expect(campaign, tree.unit("township"), tree.unit("sibling_township"), tree.unit("department"))
+    other_campaign = build_open_campaign(issuing_unit=tree.unit("other_office"), scope_unit=tree.unit("other_county"),
+                                         slug="other")
+    expect(other_campaign, tree.unit("other_township"))
+
+    world = World(tree)
+    scopes = {
+        # scope: (campaign, unit, its staff, the office above it)
+        "own": (campaign, "township", "staff", "office"),
+        "sibling": (campaign, "sibling_township", "sibling_staff", "office"),
+        "other_county": (other_campaign, "other_township", "other_staff", "other_office"),
+    }
+    for scope, (scope_campaign, unit_name, staff_name, office_name) in scopes.items():
+        unit, staff, office = tree.unit(unit_name), tree.user(staff_name), tree.user(office_name)
+        term = partial(campaign_term, scope_campaign)
+        clue = ledger_services.clue_submit(actor=staff, clue=ledger_services.clue_create(
+            actor=staff, campaign=scope_campaign, unit=unit, data=build_clue_data(term)))
+        disposal = review_services.disposal_save(actor=office, clue=clue, plan=DisposalPlan(
+            responsible_unit=unit, track="rectify", measures=[term("规范整改")],
+            deadline=today_local() + timedelta(days=5)))
+        run = report_services.report_run_request(actor=staff, kind="ledger", campaign=scope_campaign, unit=unit)
+        objects = {
+            "campaign": scope_campaign,
+            "unit": unit,
+            "clue": clue,
+            "draft": ledger_services.clue_create(actor=staff, campaign=scope_campaign, unit=unit,
+                                                 data=build_clue_data(term, entity={"name": "草稿公司", "credit_code": ""})),
+            "record": clue.record,
+            "evidence": ledger_services.evidence_add(actor=staff, clue=clue,
+                                                     uploaded_file=SimpleUploadedFile("证据.pdf", b"%PDF-1.4")),
+            "disposal": disposal,
+            "disposal_file": review_services.task_file_add(actor=staff, disposal=disposal,
+                                                           uploaded_file=SimpleUploadedFile("整改.pdf", b"%PDF-1.4")),
+            "run": report_services.report_run_execute(run_id=run.pk),
+            "term": term("网络借贷平台"),
+        }
+        for kind, obj in objects.items():
+            world.objects.setdefault(kind, {})[scope] = obj
+    assert Clue.objects.count() == 6
+    return world
