@@ -348,3 +348,43 @@ def test_the_county_return_is_the_countys_and_is_updated_in_place(tree, office):
     assert again.pk == filed.pk and CountyReturn.objects.count() == 1
     assert (again.criminal_cases, again.has_large_case, again.has_petition_event) == (0, False, True)
     assert again.history.first().history_user == office
+
+
+# Who decides ----------------------------------------------------------------------------------------------------------
+
+
+def test_staff_rate_no_level_key_progress_or_county_return(tree, accepted, office, term):
+    services.clue_rate(actor=office, clue=accepted, scores=Scores(3, 3, 3, 3), notes="")
+    services.disposal_save(actor=office, clue=accepted, plan=services.DisposalPlan(
+        responsible_unit=tree.unit("department"), track="rectify", measures=[term("警示约谈")],
+        deadline=today_local() + timedelta(days=10), instructions="约谈"))
+    staff = tree.user("staff")
+    for action in (
+        lambda: services.level_override(actor=staff, clue=accepted, level="high", reason="x"),
+        lambda: services.clue_mark_key(actor=staff, clue=accepted, is_key=True),
+        lambda: services.progress_add(actor=staff, clue=accepted, on=today_local(), text="x"),
+        lambda: services.county_return_save(actor=staff, county=tree.unit("county"), year=2026,
+                                            answers=CountyAnswers(1, False, False)),
+    ):
+        with pytest.raises(PermissionDenied):
+            action()
+    assessment = Assessment.objects.get(clue=accepted)
+    assert (assessment.level_override, assessment.is_key) == ("", False)
+    assert not CountyReturn.objects.exists() and not events(accepted, "progress")
+
+
+def test_a_key_clue_marked_without_a_reason_keeps_an_empty_one(accepted, office):
+    services.clue_rate(actor=office, clue=accepted, scores=Scores(5, 5, 5, 5), notes="")
+    services.clue_mark_key(actor=office, clue=accepted, is_key=True)
+    [event] = events(accepted, "marked_key")
+    assert (event.reason, event.actor) == ("", office)
+
+
+def test_each_county_and_year_has_a_return_of_its_own(tree):
+    city_office, save = tree.user("city_office"), services.county_return_save
+    ours = save(actor=city_office, county=tree.unit("county"), year=2026, answers=CountyAnswers(3, True, False))
+    save(actor=city_office, county=tree.unit("other_county"), year=2026, answers=CountyAnswers(0, False, False))
+    save(actor=city_office, county=tree.unit("county"), year=2025, answers=CountyAnswers(1, False, True))
+    assert CountyReturn.objects.count() == 3
+    ours.refresh_from_db()
+    assert (ours.criminal_cases, ours.has_large_case, ours.has_petition_event) == (3, True, False)
