@@ -7,7 +7,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from ledger import services as ledger_services
-from orgs.models import LeadingGroup
+from ledger.models import Clue
+from orgs.models import LeadingGroup, Notification
 from review import submissions
 from screening.locks import EntryClosed
 from screening.models import Campaign, UnitSubmission
@@ -117,9 +118,12 @@ def test_sending_back_needs_a_reason_and_handed_in_data(tree, open_campaign):
         "reason": ["请说明需要单位更正的内容。"]}
     assert refused(lambda: decide("return", tree, open_campaign, reason="x")) == ["只能退回已报送的数据。"]
     declare(tree, open_campaign)
-    back = decide("return", tree, open_campaign, reason=" 补充排查记录 ")
+    decide("return", tree, open_campaign, reason=" 补充排查记录 ")
+    back = state(open_campaign, tree.unit("township"))
     assert (back.status, back.note, back.decided_by) == ("returned", "补充排查记录", tree.user("office"))
     assert back.decided_at is not None and back.history.first().history_user == tree.user("office")
+    [told] = Notification.objects.filter(recipient=tree.user("staff"))
+    assert "补充排查记录" in told.body
 
 
 def test_reopening_needs_a_reason_an_approval_and_nothing_approved_above(tree, open_campaign):
@@ -133,8 +137,11 @@ def test_reopening_needs_a_reason_an_approval_and_nothing_approved_above(tree, o
     decide("approve", tree, open_campaign, unit="county", user="city_office")
     assert refused(unapprove) == ["上级单位已审核，请先撤销上级单位的审核。"]
     unapprove(unit="county", user="city_office")
-    reopened = unapprove(reason=" 补录遗漏机构 ")
+    approved_at = state(open_campaign, tree.unit("township")).decided_at
+    unapprove(reason=" 补录遗漏机构 ")
+    reopened = state(open_campaign, tree.unit("township"))
     assert (reopened.status, reopened.note, reopened.decided_by) == ("in_progress", "补录遗漏机构", tree.user("office"))
+    assert reopened.decided_at > approved_at
     assert reopened.history.first().history_user == tree.user("office")
 
 
@@ -189,3 +196,16 @@ def test_a_county_oversees_its_units_but_not_those_of_a_township_with_its_own_gr
     assert set(rows(tree, open_campaign)) == {"一街道", "甲县市场监管局"}
     assert set(rows(tree, open_campaign, unit="township")) == {"一社区下属站"}
     assert rows(tree, open_campaign, unit="village") == {}
+
+
+def test_another_campaigns_clues_and_approvals_neither_hold_back_nor_stand_in(tree, open_campaign, clue_data):
+    other = Campaign.objects.create(title="另一活动", slug="other", year=2018, issuing_unit=tree.unit("office"),
+                                    scope_unit=tree.unit("county"))
+    Clue.objects.filter(pk=ledger_services.clue_create(actor=tree.user("staff"), campaign=open_campaign,
+                                                       unit=tree.unit("township"), data=clue_data()).pk
+                        ).update(campaign=other)  # a draft left in the other campaign
+    UnitSubmission.objects.create(campaign=other, unit=tree.unit("department"), status="approved")
+    declare(tree, open_campaign)
+    assert decide("approve", tree, open_campaign).status == "approved"
+    assert refused(lambda: decide("approve", tree, open_campaign, unit="county", user="city_office")) == [
+        "以下单位尚未审核，甲县暂不能审核：甲县市场监管局。"]
