@@ -347,9 +347,10 @@ def _update_record(actor, pk: int, data: RecordData, expected_version: int) -> S
         raise ValidationError(
             {"result": _("This screening record has a risk clue: withdraw the clue before changing the result.")}
         )
+    # Moved, the record no longer matches its own entity and sector: any match is another record.
     if moved and ScreeningRecord.objects.filter(
         campaign=current.campaign, unit=current.unit, entity=entity, sector=data.sector
-    ).exclude(pk=current.pk).exists():
+    ).exists():
         raise ValidationError(
             _("%(entity)s has already been screened by this unit in %(sector)s.")
             % {"entity": entity.name, "sector": data.sector.name}

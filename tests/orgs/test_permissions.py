@@ -182,6 +182,12 @@ def test_the_office_and_the_leaders_follow_the_progress_of_their_county(tree, ro
     assert followed == ({"A", "A-O", "A-D", "A1", "A1-1", "A2"} if follows else set())
 
 
+def test_staff_opening_the_progress_of_their_county_are_told_whose_it_is(tree):
+    with pytest.raises(PermissionDenied, match="^您无权查看甲县的工作进度。$"):
+        permissions.require_follows_progress(tree.user("staff"), tree.unit("county"))
+    permissions.require_follows_progress(tree.user("leader"), tree.unit("county"))
+
+
 def test_an_inactive_leader_follows_nothing(tree):
     leader = tree.user("leader")
     leader.is_active = False
