@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "ledger",
     "review",
     "reports",
+    "backups",
     "demo",
 ]
 
