@@ -161,10 +161,9 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# When Redis is down, queuing a job fails within a few seconds (the page then says report building is unavailable)
-# instead of retrying for twenty; the worker, which reconnects on its own, keeps Celery's defaults.
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_TASK_PUBLISH_RETRY = False
+# When Redis is down, queuing a job gives up after a second and the page says report building is unavailable
+# (Redis answers a connection on the local network in milliseconds; a worker keeps retrying on its own).
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
 
 # Report builds: past the soft limit the build stops and its run fails with a message; at the hard limit the worker
 # kills it. A job whose worker died unacknowledged goes back to the queue after REPORT_REDELIVERY_AFTER seconds (above
