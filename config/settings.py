@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "ledger",
     "review",
     "reports",
+    "backups",
     "demo",
     "axes",
 ]
@@ -183,6 +184,28 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# When Redis is down, queuing a job gives up after a second and the page says report building is unavailable
+# (Redis answers a connection on the local network in milliseconds; a worker keeps retrying on its own).
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+
+# Report builds: past the soft limit the build stops and its run fails with a message; at the hard limit the worker
+# kills it. A job whose worker died unacknowledged goes back to the queue after REPORT_REDELIVERY_AFTER seconds (above
+# the hard limit, so a build still running is never handed to a second worker) and is built again; a run still
+# queued or running after REPORT_ABANDONED_AFTER seconds is failed by the beat job below, with the reason.
+REPORT_SOFT_TIME_LIMIT = int(os.environ.get("REPORT_SOFT_TIME_LIMIT", "300"))
+REPORT_TIME_LIMIT = int(os.environ.get("REPORT_TIME_LIMIT", str(REPORT_SOFT_TIME_LIMIT + 60)))
+REPORT_REDELIVERY_AFTER = int(os.environ.get("REPORT_REDELIVERY_AFTER", str(REPORT_TIME_LIMIT + 60)))
+REPORT_ABANDONED_AFTER = int(os.environ.get("REPORT_ABANDONED_AFTER", str(REPORT_REDELIVERY_AFTER + 120)))
+if not REPORT_SOFT_TIME_LIMIT < REPORT_TIME_LIMIT < REPORT_REDELIVERY_AFTER < REPORT_ABANDONED_AFTER:
+    raise ImproperlyConfigured(
+        "REPORT_SOFT_TIME_LIMIT < REPORT_TIME_LIMIT < REPORT_REDELIVERY_AFTER < REPORT_ABANDONED_AFTER must hold."
+    )
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": REPORT_REDELIVERY_AFTER,
+    # Look for jobs of dead workers every 10 s rather than every 100 s (kombu scans on every tenth look otherwise).
+    "unacked_restore_throttle": 1,
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+}
 # Beat reads crontab hours in CELERY_TIMEZONE (Asia/Shanghai).
 CELERY_BEAT_SCHEDULE = {
     "deadline-reminders": {
@@ -192,6 +215,10 @@ CELERY_BEAT_SCHEDULE = {
     "overdue-disposals": {
         "task": "review.tasks.send_overdue_notices_task",
         "schedule": crontab(hour=8, minute=10),
+    },
+    "abandoned-report-runs": {
+        "task": "reports.tasks.fail_abandoned_runs_task",
+        "schedule": 60.0,
     },
 }
 

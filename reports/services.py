@@ -1,17 +1,22 @@
 """Report runs: a request is checked and queued here; a Celery worker (or the caller, in eager mode) builds the
 workbook. Building is safe to repeat: a finished run is not redone, and the file appears under its final name only
-once complete."""
+once complete. Every run ends done or failed: past its time limit, when the queue cannot be reached, and when its
+worker died and no other took the job up (``report_runs_fail_abandoned``, a beat job)."""
 
 import logging
+import math
 import os
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as QueueUnreachable
 
 from ledger.exporting import ledger_workbook
 from orgs import permissions
@@ -60,15 +65,27 @@ def report_run_request(*, actor, kind: str, campaign: Campaign, unit: Unit) -> R
         raise ValidationError(_("Unknown report."))
     _require(actor, kind, campaign, unit)
     run = ReportRun.objects.create(kind=kind, campaign=campaign, unit=unit, requested_by=actor)
-    transaction.on_commit(lambda: tasks.build_report.delay(run.pk))
+    transaction.on_commit(lambda: _queue(run))
     return run
+
+
+def _queue(run: ReportRun) -> None:
+    """Hand the run to the workers; when the queue cannot be reached, the run fails at once with the reason."""
+    try:
+        tasks.build_report.delay(run.pk)
+    except QueueUnreachable as unreachable:  # the reason is known; a traceback would only bury it
+        logger.error("report run %s could not be queued: %s", run.pk, unreachable)
+        _finish(run, status=ReportRun.Status.FAILED, error=_(
+            "Report building is unavailable at the moment: the task queue cannot be reached. Try again later, or tell "
+            "the system administrator."
+        ))
 
 
 def report_run_execute(*, run_id: int) -> ReportRun:
     """Build the workbook of a run. Repeating it is harmless: a finished run is left as it is."""
     with transaction.atomic():
         run = ReportRun.objects.select_for_update(of=("self",)).select_related("campaign", "unit", "requested_by").get(pk=run_id)
-        if run.status == ReportRun.Status.DONE:
+        if run.status in (ReportRun.Status.DONE, ReportRun.Status.FAILED):
             return run
         run.status, run.started_at, run.progress, run.error = ReportRun.Status.RUNNING, timezone.now(), 10, ""
         run.save(update_fields=["status", "started_at", "progress", "error"])
@@ -77,6 +94,10 @@ def report_run_execute(*, run_id: int) -> ReportRun:
         name = _build(run)
     except (PermissionDenied, ValidationError) as refused:
         return _finish(run, status=ReportRun.Status.FAILED, error=" ".join(getattr(refused, "messages", [str(refused)])))
+    except SoftTimeLimitExceeded:
+        return _finish(run, status=ReportRun.Status.FAILED, error=_(
+            "Building took longer than %(seconds)s seconds and was stopped. Try again later, or build a smaller unit."
+        ) % {"seconds": settings.REPORT_SOFT_TIME_LIMIT})
     except Exception as crash:  # noqa: BLE001 - the user sees the reason; the log keeps the traceback
         logger.exception("report run %s failed", run.pk)
         return _finish(run, status=ReportRun.Status.FAILED, error=f"{type(crash).__name__}: {crash}")
@@ -118,3 +139,24 @@ def _finish(run: ReportRun, *, status: str, error: str = "", file: str = "") -> 
         fields.append("file")
     run.save(update_fields=fields)
     return run
+
+
+def report_runs_fail_abandoned() -> int:
+    """Fail the runs no worker finished within REPORT_ABANDONED_AFTER seconds: past the hard time limit and the
+    redelivery of a dead worker's job, nothing will finish them any more. Returns how many were failed."""
+    cutoff = timezone.now() - timedelta(seconds=settings.REPORT_ABANDONED_AFTER)
+    minutes = {"minutes": math.ceil(settings.REPORT_ABANDONED_AFTER / 60)}
+    Status = ReportRun.Status
+    stopped = ReportRun.objects.filter(status=Status.RUNNING, started_at__lt=cutoff).update(
+        status=Status.FAILED, finished_at=timezone.now(), error=_(
+            "The worker building this workbook stopped before finishing (it was stopped, killed or ran out of time), "
+            "and no other worker finished it within %(minutes)s minutes."
+        ) % minutes,
+    )
+    never_taken = ReportRun.objects.filter(status=Status.QUEUED, created_at__lt=cutoff).update(
+        status=Status.FAILED, finished_at=timezone.now(), error=_(
+            "No worker took up this workbook within %(minutes)s minutes: report building may be stopped. Tell the "
+            "system administrator if it happens again."
+        ) % minutes,
+    )
+    return stopped + never_taken

@@ -13,6 +13,7 @@ from django.conf import settings
 
 LAYERS = ("orgs", "screening", "ledger", "review", "reports")
 EXEMPT = ("demo", "config")  # they put the others together; only they may import everything
+STANDALONE = ("backups",)  # saves every table and file, so it needs no domain app and none needs it
 ROOT = Path(settings.BASE_DIR)
 
 
@@ -59,9 +60,18 @@ def test_no_app_imports_an_app_above_it_or_demo():
     assert not wrong, "Imports against orgs ← screening ← ledger ← review ← reports:\n" + "\n".join(wrong)
 
 
+def test_the_standalone_apps_import_no_other_project_app_and_none_imports_them():
+    project = set(LAYERS) | set(EXEMPT) | set(STANDALONE)
+    wrong = [f"{path.relative_to(ROOT)}:{line} imports {target}" for app in STANDALONE for path in modules(app)
+             for line, target in imports(path) if target.split(".")[0] in project - {app}]
+    wrong += [f"{path.relative_to(ROOT)}:{line} imports {target}" for app in LAYERS for path in modules(app)
+              for line, target in imports(path) if target.split(".")[0] in STANDALONE]
+    assert not wrong, "\n".join(wrong)
+
+
 def test_every_project_app_has_its_place_in_the_layers():
     project_apps = {config.name for config in apps.get_app_configs() if Path(config.path).parent == ROOT}
-    assert project_apps == set(LAYERS) | {"demo"}
+    assert project_apps == set(LAYERS) | {"demo"} | set(STANDALONE)
     assert all(modules(app) for app in LAYERS)
 
 

@@ -12,9 +12,9 @@ from openpyxl import load_workbook
 from ledger.models import Clue
 from reports import services
 from reports.models import ReportRun
-from reports.tasks import build_report
 from review.models import CountyReturn
 from tests.orgs.test_pages import login
+from tests.reports.runs import wait_for_run
 
 
 @pytest.fixture(autouse=True)
@@ -27,8 +27,7 @@ def test_a_run_builds_the_workbook_through_the_task(task_worker, tree, open_camp
     ledger.clue("township", "staff", ledger.entity("某某公司"), "网络借贷平台", amount="1.25", people=2)
     run = services.report_run_request(actor=tree.user("office"), kind="all", campaign=open_campaign,
                                       unit=tree.unit("county"))
-    assert build_report.delay(run.pk).get(timeout=60) == "done"
-    run.refresh_from_db()
+    run = wait_for_run(run, timeout=60)
     assert run.status == "done" and run.progress == 100 and run.finished_at
     book = load_workbook(Path(settings.MEDIA_ROOT) / run.file.name)
     assert len(book.sheetnames) == 3

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from orgs.models import Unit
 from reports import services
@@ -46,7 +47,7 @@ class Command(BaseCommand):
             raise CommandError(" ".join(getattr(refused, "messages", [str(refused)])))
         run = self._wait(run)
         if run.status != ReportRun.Status.DONE:
-            raise CommandError(f"The report failed: {run.error}")
+            raise CommandError(_("The report failed: %(reason)s") % {"reason": run.error})
         Path(output).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(Path(settings.MEDIA_ROOT) / run.file.name, output)
         self.stdout.write(f"{output}")
