@@ -210,7 +210,7 @@ WRAPPED = Alignment(wrap_text=True, vertical="top")
 OPTIONS_SHEET = "选项"
 INSTRUCTIONS_SHEET = "说明"
 TEMPLATE_ROWS = MAX_ROWS + 1  # the header and as many rows as an upload may hold
-NUMBER_FORMATS = ((Decimal, "0.00"), (date, "yyyy-mm-dd"))
+NUMBER_FORMATS = {Decimal: "0.00", date: "yyyy-mm-dd"}
 
 
 @dataclass(frozen=True)
@@ -305,9 +305,11 @@ def _drop_down(column: Column, options_sheet, index: int, cells: str) -> DataVal
     return validation
 
 
-def workbook(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]]) -> bytes:
-    """A workbook of plain tables, one sheet per (title, headers, rows): bold headers, numbers as numbers (Decimal
-    amounts at 0.00), dates as dates. Callers neutralise their text cells."""
+def write_workbook(target, sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]]) -> None:
+    """A workbook of plain tables written to ``target`` (a path or a binary file), one sheet per (title, headers,
+    rows): bold headers, numbers as numbers (Decimal amounts at 0.00), dates as dates. The rows are consumed one at a
+    time and written at once (openpyxl's write-only mode), so a sheet of any length takes little memory. Callers
+    neutralise their text cells."""
     book = openpyxl.Workbook(write_only=True)
     for title, headers, rows in sheets:
         sheet = book.create_sheet(title)
@@ -317,7 +319,7 @@ def workbook(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]]) ->
         sheet.append([_header_cell(sheet, header) for header in headers])
         for row in rows:
             sheet.append([_formatted(sheet, value) for value in row])
-    return _bytes(book)
+    book.save(target)
 
 
 def _header_cell(sheet, header: str) -> WriteOnlyCell:
@@ -327,12 +329,12 @@ def _header_cell(sheet, header: str) -> WriteOnlyCell:
 
 
 def _formatted(sheet, value):
-    for kind, number_format in NUMBER_FORMATS:
-        if isinstance(value, kind):
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.number_format = number_format
-            return cell
-    return value
+    number_format = NUMBER_FORMATS.get(type(value))
+    if number_format is None:
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = number_format
+    return cell
 
 
 def _bytes(book) -> bytes:

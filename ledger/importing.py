@@ -69,6 +69,7 @@ class TermNames:
     def __init__(self, terms: Iterable[Term]):
         terms = sorted(terms, key=lambda term: (term.order, term.pk))
         self._by_id = {term.pk: term for term in terms}
+        self._rank = {term.pk: rank for rank, term in enumerate(terms)}
         self._named: dict[tuple[str, str], list[Term]] = {}
         children: dict[int, list[Term]] = {}
         for term in terms:
@@ -93,6 +94,14 @@ class TermNames:
         if len(self._named[(term.vocabulary, _name_key(term.name))]) > 1:
             return self._path(term)
         return term.name
+
+    def label_of(self, pk: int | None) -> str:
+        """The label of the term with this id; none for no term."""
+        return self.label(self._by_id[pk]) if pk is not None else ""
+
+    def labels_of(self, pks: Iterable[int]) -> str:
+        """The labels of several terms of one vocabulary, in the order the vocabulary shows them, joined by 、."""
+        return "、".join(self.label_of(pk) for pk in sorted(pks, key=self._rank.__getitem__))
 
     def options(self, vocabulary: str) -> list[str]:
         """What may be chosen: the labels of the terms that take data and are not retired, in display order."""
