@@ -317,8 +317,9 @@ def write_workbook(target, sheets: Sequence[tuple[str, Sequence[str], Iterable[S
         for index, header in enumerate(headers, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = _column_width([header])
         sheet.append([_header_cell(sheet, header) for header in headers])
+        formatted = _formatter(sheet)
         for row in rows:
-            sheet.append([_formatted(sheet, value) for value in row])
+            sheet.append(formatted(row))
     book.save(target)
 
 
@@ -328,13 +329,26 @@ def _header_cell(sheet, header: str) -> WriteOnlyCell:
     return cell
 
 
-def _formatted(sheet, value):
-    number_format = NUMBER_FORMATS.get(type(value))
-    if number_format is None:
-        return value
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.number_format = number_format
-    return cell
+def _formatter(sheet):
+    """Numbers and dates keep their formats through one styled cell per column and format, reused row after row:
+    openpyxl writes a row as soon as it is appended, and a new styled cell per value costs as much as writing it."""
+    styled: dict[tuple[int, str], WriteOnlyCell] = {}
+
+    def formatted(row: Sequence) -> list:
+        cells = list(row)
+        for index, value in enumerate(cells):
+            number_format = NUMBER_FORMATS.get(type(value))
+            if number_format is None:
+                continue
+            cell = styled.get((index, number_format))
+            if cell is None:
+                cell = styled[index, number_format] = WriteOnlyCell(sheet)
+                cell.number_format = number_format
+            cell.value = value
+            cells[index] = cell
+        return cells
+
+    return formatted
 
 
 def _bytes(book) -> bytes:

@@ -47,7 +47,7 @@ class JoinedIds(Aggregate):
                            template="%(function)s(%(expressions)s::text, ',')", **extra_context)
 
 
-def _term_ids(relation) -> Subquery:
+def term_ids(relation) -> Subquery:
     """The ids of the terms a row holds through a many-to-many ``relation`` (e.g. ``Clue.behaviours``)."""
     owner, term = relation.field.m2m_field_name(), relation.field.m2m_reverse_field_name()
     joined = (relation.through.objects.filter(**{owner: OuterRef("pk")}).values(owner)
@@ -74,7 +74,7 @@ class Sheet:
 def clue_sheet(clues: QuerySet[Clue], names: TermNames) -> Sheet:
     channels = {value: str(label) for value, label in Clue.Channel.choices}
     statuses = {value: str(label) for value, label in Clue.Status.choices}
-    query = clues.annotate(behaviour_ids=_term_ids(Clue.behaviours), problem_ids=_term_ids(Clue.problems)).values_list(
+    query = clues.annotate(behaviour_ids=term_ids(Clue.behaviours), problem_ids=term_ids(Clue.problems)).values_list(
         "unit__name", "entity__name", "entity__credit_code", "sector_id", "behaviour_ids", "fundraising_mode_id",
         "channel", "amount_involved", "people_involved", "unpaid_funds", "cross_province", "problem_ids", "source_id",
         "description", "status",
@@ -95,7 +95,7 @@ def clue_sheet(clues: QuerySet[Clue], names: TermNames) -> Sheet:
 
 
 def record_sheet(records: QuerySet[ScreeningRecord], names: TermNames) -> Sheet:
-    query = records.annotate(behaviour_ids=_term_ids(ScreeningRecord.behaviours)).values_list(
+    query = records.annotate(behaviour_ids=term_ids(ScreeningRecord.behaviours)).values_list(
         "unit__name", "entity__name", "entity__credit_code", "sector_id", "behaviour_ids", "method_id", "area_id",
         "screened_on", "result",
     ).order_by("unit__path", "pk")

@@ -80,6 +80,8 @@ class TermNames:
         self._leaves: dict[str, list[Term]] = {}
         for top in (term for term in terms if not term.parent_id):
             self._leaves.setdefault(top.vocabulary, []).extend(children.get(top.pk, [top]))
+        # An export names the same few hundred terms hundreds of thousands of times.
+        self._labels = {term.pk: self.label(term) for term in terms}
 
     @classmethod
     def for_campaign(cls, campaign: Campaign) -> "TermNames":
@@ -97,11 +99,11 @@ class TermNames:
 
     def label_of(self, pk: int | None) -> str:
         """The label of the term with this id; none for no term."""
-        return self.label(self._by_id[pk]) if pk is not None else ""
+        return self._labels[pk] if pk is not None else ""
 
     def labels_of(self, pks: Iterable[int]) -> str:
         """The labels of several terms of one vocabulary, in the order the vocabulary shows them, joined by 、."""
-        return "、".join(self.label_of(pk) for pk in sorted(pks, key=self._rank.__getitem__))
+        return "、".join(self._labels[pk] for pk in sorted(pks, key=self._rank.__getitem__))
 
     def options(self, vocabulary: str) -> list[str]:
         """What may be chosen: the labels of the terms that take data and are not retired, in display order."""

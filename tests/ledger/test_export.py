@@ -70,6 +70,10 @@ def test_the_export_holds_every_clue_and_record_as_the_ledger_has_it(tree, open_
     ]
     assert [(*row[:7], row[7].date(), row[8]) for row in _rows(records)] == expected_records
     assert written == 5 + 6
+    amounts = [row[7] for row in clues.iter_rows(min_row=2)] + [row[9] for row in clues.iter_rows(min_row=2)]
+    assert {cell.number_format for cell in amounts if cell.value is not None} == {"0.00"}
+    assert {row[7].number_format for row in records.iter_rows(min_row=2)} == {"yyyy-mm-dd"}
+    assert {row[8].number_format for row in clues.iter_rows(min_row=2)} == {"General"}
 
 
 def test_the_export_takes_as_many_queries_for_many_rows_as_for_few(tree, open_campaign, clue_data, term,

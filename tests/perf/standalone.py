@@ -100,7 +100,7 @@ def build(*, clues: int, records: int, keys: int, counties: int, townships: int,
         modes = leaves.get(Term.Vocabulary.MODE) or [None]
 
         entities = Entity.objects.bulk_create(
-            Entity(name=f"某某{n}号投资管理有限公司", credit_code="") for n in range(records)
+            Entity(name=f"某某{n}号投资管理有限公司", credit_code=None) for n in range(records)
         )
         screened = ScreeningRecord.objects.bulk_create(
             ScreeningRecord(campaign=campaign, unit=township_units[n % len(township_units)], entity=entity,
@@ -114,7 +114,7 @@ def build(*, clues: int, records: int, keys: int, counties: int, townships: int,
             Clue(campaign=campaign, unit=record.unit, record=record, entity=record.entity, sector=record.sector,
                  fundraising_mode=rng.choice(modes), channel=rng.choice(["online", "offline", "both"]),
                  amount_involved=Decimal(int(10 ** rng.uniform(0, 4) * 100)) / 100,
-                 people_involved=rng.randrange(1, 500), unpaid_funds=None, description=f"情况描述{n}",
+                 people_involved=rng.randrange(1, 500), unpaid_funds=Decimal("0.00"), description=f"情况描述{n}",
                  status=Clue.Status.SUBMITTED, submitted_at=now, created_by=staff)
             for n, record in enumerate(screened[:clues])
         )
