@@ -59,8 +59,9 @@ def _ids(joined: str | None) -> list[int]:
     return [int(pk) for pk in joined.split(",")] if joined else []
 
 
-def _text(value) -> str:
-    return excel.neutralise("" if value is None else str(value))
+def _text(value) -> str | None:
+    """Text neutralised; an empty text is no cell at all (a spreadsheet reads both as empty; writing it costs time)."""
+    return excel.neutralise(str(value)) if value not in (None, "") else None
 
 
 @dataclass(frozen=True)
