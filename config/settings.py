@@ -110,6 +110,14 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
     )
 }
+# Optional: report computations read from a PostgreSQL read replica (config/routers.py); writes stay on default. In
+# tests the alias mirrors default (tests/conftest.py).
+if os.environ.get("REPLICA_DATABASE_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["REPLICA_DATABASE_URL"], conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60"))
+    ) | {"TEST": {"MIRROR": "default"}}
+REPORT_READS_DATABASE = "replica" if "replica" in DATABASES else None
+DATABASE_ROUTERS = ["config.routers.ReportReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "orgs.User"
@@ -206,6 +214,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": 1,
     "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
 }
+
+# Report jobs (minutes for a city's ledger) wait in a queue of their own, so reminders never wait behind them: the
+# workers of docker-compose.yml consume it, a separate worker the default queue ("celery").
+CELERY_REPORTS_QUEUE = os.environ.get("CELERY_REPORTS_QUEUE", "reports")
+CELERY_TASK_ROUTES = ("config.celery.route_task",)
 # Beat reads crontab hours in CELERY_TIMEZONE (Asia/Shanghai).
 CELERY_BEAT_SCHEDULE = {
     "deadline-reminders": {

@@ -210,7 +210,7 @@ WRAPPED = Alignment(wrap_text=True, vertical="top")
 OPTIONS_SHEET = "选项"
 INSTRUCTIONS_SHEET = "说明"
 TEMPLATE_ROWS = MAX_ROWS + 1  # the header and as many rows as an upload may hold
-NUMBER_FORMATS = ((Decimal, "0.00"), (date, "yyyy-mm-dd"))
+NUMBER_FORMATS = {Decimal: "0.00", date: "yyyy-mm-dd"}
 
 
 @dataclass(frozen=True)
@@ -305,9 +305,11 @@ def _drop_down(column: Column, options_sheet, index: int, cells: str) -> DataVal
     return validation
 
 
-def workbook(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]]) -> bytes:
-    """A workbook of plain tables, one sheet per (title, headers, rows): bold headers, numbers as numbers (Decimal
-    amounts at 0.00), dates as dates. Callers neutralise their text cells."""
+def write_workbook(target, sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]]) -> None:
+    """A workbook of plain tables written to ``target`` (a path or a binary file), one sheet per (title, headers,
+    rows): bold headers, numbers as numbers (Decimal amounts at 0.00), dates as dates. The rows are consumed one at a
+    time and written at once (openpyxl's write-only mode), so a sheet of any length takes little memory. Callers
+    neutralise their text cells."""
     book = openpyxl.Workbook(write_only=True)
     for title, headers, rows in sheets:
         sheet = book.create_sheet(title)
@@ -315,9 +317,10 @@ def workbook(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]]) ->
         for index, header in enumerate(headers, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = _column_width([header])
         sheet.append([_header_cell(sheet, header) for header in headers])
+        formatted = _formatter(sheet)
         for row in rows:
-            sheet.append([_formatted(sheet, value) for value in row])
-    return _bytes(book)
+            sheet.append(formatted(row))
+    book.save(target)
 
 
 def _header_cell(sheet, header: str) -> WriteOnlyCell:
@@ -326,13 +329,26 @@ def _header_cell(sheet, header: str) -> WriteOnlyCell:
     return cell
 
 
-def _formatted(sheet, value):
-    for kind, number_format in NUMBER_FORMATS:
-        if isinstance(value, kind):
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.number_format = number_format
-            return cell
-    return value
+def _formatter(sheet):
+    """Numbers and dates keep their formats through one styled cell per column and format, reused row after row:
+    openpyxl writes a row as soon as it is appended, and a new styled cell per value costs as much as writing it."""
+    styled: dict[tuple[int, str], WriteOnlyCell] = {}
+
+    def formatted(row: Sequence) -> list:
+        cells = list(row)
+        for index, value in enumerate(cells):
+            number_format = NUMBER_FORMATS.get(type(value))
+            if number_format is None:
+                continue
+            cell = styled.get((index, number_format))
+            if cell is None:
+                cell = styled[index, number_format] = WriteOnlyCell(sheet)
+                cell.number_format = number_format
+            cell.value = value
+            cells[index] = cell
+        return cells
+
+    return formatted
 
 
 def _bytes(book) -> bytes:

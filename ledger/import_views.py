@@ -5,6 +5,7 @@ Between a preview without errors and the confirmation, the uploaded file waits u
 name kept in the user's session; the confirmation reads it again from there, never from a path the browser sends.
 """
 
+import io
 import secrets
 import time
 from pathlib import Path
@@ -260,8 +261,9 @@ def ledger_export(request, slug):
     """The clues and the screening records of the campaign that the user may see, one sheet each."""
     campaign = campaign_for_user_or_404(request.user, slug)
     permissions.require_anywhere(request.user, Perm.VIEW)
-    content = exporting.ledger_workbook(user=request.user, campaign=campaign)
-    return _xlsx(content, f"风险台账-{campaign.slug}.xlsx")
+    content = io.BytesIO()
+    exporting.write_ledger(content, user=request.user, campaign=campaign)
+    return _xlsx(content.getvalue(), f"风险台账-{campaign.slug}.xlsx")
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:

@@ -69,6 +69,7 @@ class TermNames:
     def __init__(self, terms: Iterable[Term]):
         terms = sorted(terms, key=lambda term: (term.order, term.pk))
         self._by_id = {term.pk: term for term in terms}
+        self._rank = {term.pk: rank for rank, term in enumerate(terms)}
         self._named: dict[tuple[str, str], list[Term]] = {}
         children: dict[int, list[Term]] = {}
         for term in terms:
@@ -79,6 +80,8 @@ class TermNames:
         self._leaves: dict[str, list[Term]] = {}
         for top in (term for term in terms if not term.parent_id):
             self._leaves.setdefault(top.vocabulary, []).extend(children.get(top.pk, [top]))
+        # An export names the same few hundred terms hundreds of thousands of times.
+        self._labels = {term.pk: self.label(term) for term in terms}
 
     @classmethod
     def for_campaign(cls, campaign: Campaign) -> "TermNames":
@@ -93,6 +96,14 @@ class TermNames:
         if len(self._named[(term.vocabulary, _name_key(term.name))]) > 1:
             return self._path(term)
         return term.name
+
+    def label_of(self, pk: int | None) -> str:
+        """The label of the term with this id; none for no term."""
+        return self._labels[pk] if pk is not None else ""
+
+    def labels_of(self, pks: Iterable[int]) -> str:
+        """The labels of several terms of one vocabulary, in the order the vocabulary shows them, joined by 、."""
+        return "、".join(self._labels[pk] for pk in sorted(pks, key=self._rank.__getitem__))
 
     def options(self, vocabulary: str) -> list[str]:
         """What may be chosen: the labels of the terms that take data and are not retired, in display order."""

@@ -31,6 +31,9 @@ class ReportRun(models.Model):
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    # A run that writes rows (the ledger) tells how many of how many; the tables are done in two steps.
+    rows_written = models.PositiveIntegerField(_("rows written"), null=True, blank=True)
+    rows_total = models.PositiveIntegerField(_("rows in all"), null=True, blank=True)
     file = models.FileField(_("file"), upload_to="reports/", blank=True)
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)

@@ -8,6 +8,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from config.routers import report_reads
+
 from orgs import permissions
 from orgs import selectors as org_selectors
 from orgs.formtools import add_refusal
@@ -77,7 +79,8 @@ def preview(request, slug, kind):
         raise Http404
     campaign = screening_selectors.campaign_for_user_or_404(request.user, slug)
     unit = _chosen_unit(request, campaign)
-    table = PREVIEWS[kind](campaign=campaign, unit=unit)
+    with report_reads():
+        table = PREVIEWS[kind](campaign=campaign, unit=unit)
     return render(request, "reports/preview.html", {
         "campaign": campaign, "unit": unit, "table": table, "kind": kind, "header": header_grid(table),
         "body": body_grid(table), "footer": services.footer_for(request.user),

@@ -6,6 +6,7 @@ from functools import partial
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.conf import settings
 
 from config.celery import app as celery_app
 from ledger.services import ClueData, EntityData
@@ -14,6 +15,11 @@ from screening.locks import today_local
 from screening.models import Campaign, Phase, Term
 from screening.taxonomy_fixtures import load_taxonomy
 from tests.factories import UnitFactory, expect, member
+
+
+# A second alias on the same database stands for a read replica (config/routers.py); the tests that read through it
+# name it in their ``databases``.
+settings.DATABASES.setdefault("replica", settings.DATABASES["default"] | {"TEST": {"MIRROR": "default"}})
 
 
 @pytest.fixture(autouse=True)
@@ -48,17 +54,19 @@ def task_worker(transactional_db):
     if not celery_app.conf.result_backend:
         pytest.fail("CELERY_RESULT_BACKEND must be set for a test to wait on a worker's result.")
     queue = f"tests-{uuid.uuid4().hex}"
-    default_queue = celery_app.conf.task_default_queue
-    celery_app.conf.task_default_queue = queue
+    queues = [queue, f"{queue}-reports"]
+    default_queue, reports_queue = celery_app.conf.task_default_queue, celery_app.conf.reports_queue
+    celery_app.conf.task_default_queue, celery_app.conf.reports_queue = queues
     try:
-        with start_worker(celery_app, perform_ping_check=False, queues=[queue], shutdown_timeout=30):
+        with start_worker(celery_app, perform_ping_check=False, queues=queues, shutdown_timeout=30):
             yield
     finally:
-        celery_app.conf.task_default_queue = default_queue
+        celery_app.conf.task_default_queue, celery_app.conf.reports_queue = default_queue, reports_queue
         with celery_app.connection_for_write() as connection:
-            leftover = celery_app.amqp.queues[queue].bind(connection.default_channel)
-            leftover.declare()  # a channel removes only the bindings it knows of
-            leftover.delete()
+            for name in queues:
+                leftover = celery_app.amqp.queues[name].bind(connection.default_channel)
+                leftover.declare()  # a channel removes only the bindings it knows of
+                leftover.delete()
 
 
 @dataclass

@@ -7,7 +7,8 @@ is set (e.g. a private PostgreSQL), a test database beside the one named there (
 never uses DATABASE_URL. Printed: the time to read and check the workbook (the preview), the time to save through the
 services, rows per second for the whole import, the same rows through plain bulk_create, and the ratio. The CPU time
 of this process is printed too: on a shared machine the wall clock varies with the neighbours' load (with SQLite the
-CPU time is nearly all the work; with PostgreSQL the server's share is not in it).
+CPU time is nearly all the work; with PostgreSQL the server's share is not in it). tests/perf/run.py calls
+`measurements` with the province `generate_data` built, and the import is rolled back afterwards.
 """
 
 import argparse
@@ -52,19 +53,45 @@ def main() -> None:
 
 
 def run(count: int, profile: bool, database: str) -> None:
+    campaign, unit, user = _setup()
+    print(f"{count} clue rows, database: {database}")
+    _measure(count, campaign, unit, user, profile=profile, verbose=True)
+
+
+def measurements(province, *, count: int = 10_000) -> list:
+    """For tests/perf/run.py: the import of ``count`` rows by the province's township staff, rolled back after."""
+    from django.contrib.auth import get_user_model
+
+    from orgs.models import Unit
+    from screening.models import Campaign
+    from tests.perf.timing import Result
+
+    campaign = Campaign.objects.get(slug=province.campaign_slug)
+    unit = Unit.objects.get(code=province.township_code)
+    user = get_user_model().objects.get(username=province.township_staff)
+    with transaction.atomic():
+        total, baseline = _measure(count, campaign, unit, user)
+        transaction.set_rollback(True)
+    return [Result(work=f"import of {count:,} rows", project=total, baseline=baseline, target_ratio=1.5,
+                   note=f"{count / total:.0f} rows/s (aim ≥ {TARGET_ROWS_PER_SECOND}), history kept; bulk_create "
+                        f"{count / baseline:.0f} rows/s")]
+
+
+def _measure(count: int, campaign, unit, user, *, profile: bool = False, verbose: bool = False) -> tuple[float, float]:
+    """Seconds of the whole import (read, check, save with history) and of plain bulk_create of the same rows."""
     from ledger import importing
+    from ledger.models import Entity
     from tests.ledger.workbooks import clue_row, clues_xlsx
 
-    campaign, unit, user = _setup()
     sectors = ["网络借贷平台", "第三方支付", "众筹平台", "私募股权投资", "电子商务", "教育机构", "养老机构"]
     behaviours = ["消费返利", "资金互助", "加盟积分、虚拟资产", ""]
+    offset = Entity.objects.count()  # names of their own beside a province's entities
     data = clues_xlsx(
-        clue_row(n, **{importing.SECTOR: sectors[n % len(sectors)], importing.BEHAVIOURS: behaviours[n % 4] or None,
-                       importing.AMOUNT: Decimal(2000 + n * 137 % 500000) / 100, importing.PEOPLE: n % 300})
+        clue_row(offset + n, **{importing.SECTOR: sectors[n % len(sectors)],
+                                importing.BEHAVIOURS: behaviours[n % 4] or None,
+                                importing.AMOUNT: Decimal(2000 + n * 137 % 500000) / 100, importing.PEOPLE: n % 300})
         for n in range(count)
     )
-    print(f"{count} clue rows, workbook of {len(data) / 1024 / 1024:.1f} MB, database: {database}")
-
     baseline, baseline_cpu = _baseline(data, campaign, unit, user)
 
     profiler = cProfile.Profile() if profile else None
@@ -80,15 +107,19 @@ def run(count: int, profile: bool, database: str) -> None:
     assert len(saved) == count
 
     total = finished - started
-    rate, baseline_rate = count / total, count / baseline
-    print(f"preview (read and check every row): {checked - started:6.2f} s")
-    print(f"save through the services:          {finished - checked:6.2f} s")
-    print(f"import:   {total:6.2f} s  {rate:8.0f} rows/s  (aim: ≥ {TARGET_ROWS_PER_SECOND}; this process's CPU: {cpu:.2f} s)")
-    print(f"baseline: {baseline:6.2f} s  {baseline_rate:8.0f} rows/s  (plain bulk_create of the same rows; CPU: "
-          f"{baseline_cpu:.2f} s)")
-    print(f"ratio:    import takes {total / baseline:.1f} × the time of the baseline")
+    if verbose:
+        rate, baseline_rate = count / total, count / baseline
+        print(f"workbook of {len(data) / 1024 / 1024:.1f} MB")
+        print(f"preview (read and check every row): {checked - started:6.2f} s")
+        print(f"save through the services:          {finished - checked:6.2f} s")
+        print(f"import:   {total:6.2f} s  {rate:8.0f} rows/s  (aim: ≥ {TARGET_ROWS_PER_SECOND}; this process's CPU: "
+              f"{cpu:.2f} s)")
+        print(f"baseline: {baseline:6.2f} s  {baseline_rate:8.0f} rows/s  (plain bulk_create of the same rows; CPU: "
+              f"{baseline_cpu:.2f} s)")
+        print(f"ratio:    import takes {total / baseline:.1f} × the time of the baseline")
     if profiler:
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+    return total, baseline
 
 
 def _setup():

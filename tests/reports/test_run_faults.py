@@ -65,10 +65,10 @@ def worker_process(queue: str, tmp_path, *, slow_build_seconds: float, **limits)
 def own_queue(transactional_db):
     """The test's jobs go to a queue of their own, so no other worker on the broker takes them."""
     queue = f"tests-{uuid.uuid4().hex}"
-    default_queue = celery_app.conf.task_default_queue
-    celery_app.conf.task_default_queue = queue
+    default_queue, reports_queue = celery_app.conf.task_default_queue, celery_app.conf.reports_queue
+    celery_app.conf.task_default_queue = celery_app.conf.reports_queue = queue
     yield queue
-    celery_app.conf.task_default_queue = default_queue
+    celery_app.conf.task_default_queue, celery_app.conf.reports_queue = default_queue, reports_queue
     with celery_app.connection_for_write() as connection_:
         leftover = celery_app.amqp.queues[queue].bind(connection_.default_channel)
         leftover.declare()
