@@ -62,7 +62,7 @@ def new_database():
 @on_postgresql
 def test_the_demo_backed_up_restores_into_a_new_database_with_the_same_rows_tables_and_files(transactional_db,
                                                                                              new_database, settings,
-                                                                                             tmp_path):
+                                                                                             debug_on, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     evidence = settings.MEDIA_ROOT / "evidence" / "2026" / "11" / "合同.pdf"
     evidence.parent.mkdir(parents=True)
