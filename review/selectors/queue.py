@@ -113,13 +113,16 @@ class OverdueDisposal:
     days_overdue: int
 
 
-def overdue_disposals(user, campaign: Campaign, *, on: date | None = None) -> list[OverdueDisposal]:
+def overdue_disposals(user, campaign: Campaign, *, on: date) -> QuerySet[Disposal]:
     """Disposal plans past their deadline and not finished, of the units whose progress the user follows, the longest
     overdue first."""
-    on = on or today_local()
-    disposals = (
+    return (
         Disposal.objects.overdue(on).filter(clue__campaign=campaign, clue__unit__in=permissions.units_followed(user))
         .select_related("clue__entity", "clue__unit", "responsible_unit")
         .order_by("deadline", "pk")
     )
+
+
+def overdue_lines(disposals, *, on: date) -> list[OverdueDisposal]:
+    """A page of ``overdue_disposals`` with the days each is overdue by."""
     return [OverdueDisposal(disposal, (on - disposal.deadline).days) for disposal in disposals]

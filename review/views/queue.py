@@ -18,6 +18,7 @@ from orgs import selectors as org_selectors
 from orgs.formtools import refused, submit
 from orgs.permissions import Perm
 from screening import selectors as screening_selectors
+from screening.locks import today_local
 from screening.models import Campaign
 
 from .. import services
@@ -122,8 +123,13 @@ def queue_return(request, slug):
 @login_required
 def overdue(request, slug):
     campaign = _followed_campaign(request, slug)
+    on = today_local()
+    page = Paginator(selectors.overdue_disposals(request.user, campaign, on=on), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(request, "review/overdue.html", {
         "campaign": campaign,
         "read_only": not screening_selectors.units_reviewable_in(request.user, campaign).exists(),
-        "lines": selectors.overdue_disposals(request.user, campaign),
+        "page": page,
+        "lines": selectors.overdue_lines(page, on=on),
     })
