@@ -15,11 +15,12 @@ from django.db import connection
 from django.utils import timezone
 
 from ledger import validators
+from orgs.models import Membership, Unit, UnitUserPermission, User
 from ledger.models import Clue, Entity, FlagKeyword, ScreeningRecord
 from review.models import Assessment, Disposal, ProgressNote, ProvinceNotice
 from review.services.rating import level_for
 from screening.locks import today_local
-from screening.models import Campaign, Phase, Term, UnitSubmission
+from screening.models import Campaign, ExpectedUnit, Phase, Term, UnitSubmission
 
 from . import bulk_write
 from .synthetic_org import SyntheticCounty
@@ -50,6 +51,14 @@ NOT_HANDLED_REASONS = ["负责人失联，正在核实", "涉及跨区案件，�
 HANDLING_RESULTS = ["正在整改并正常营业", "停业整改", "已注销", "已移交公安机关", ""]
 NOTE_TEXTS = ["已约谈法定代表人", "已责令停止宣传", "已制定清退方案", "已上门核查经营场所", "整改材料已提交"]
 PROVINCES = ["河北省", "北京市", "山东省", "河南省", "辽宁省", "山西省"]
+
+
+KEYED = [Entity, ScreeningRecord, Clue, Assessment, Disposal]  # written with keys chosen here
+WRITTEN = [
+    *KEYED, *(model.history.model for model in KEYED), ScreeningRecord.behaviours.through, Clue.behaviours.through,
+    Clue.problems.through, Disposal.measures.through, ProvinceNotice, ProgressNote, UnitSubmission, ExpectedUnit,
+    Unit, Membership, UnitUserPermission, User,
+]
 
 
 @dataclass(slots=True)
@@ -363,9 +372,6 @@ def generate(*, campaign: Campaign, counties: list[SyntheticCounty], clues: int,
     assessments, key_clues, disposals = generator.write_review(planned)
     generator.write_submissions()
     generator.write_history()
-    keyed = [Entity, ScreeningRecord, Clue, Assessment, Disposal]
-    bulk_write.reset_sequences(keyed)
-    bulk_write.analyze([*keyed, *(model.history.model for model in keyed), ScreeningRecord.behaviours.through,
-                        Clue.behaviours.through, Clue.problems.through, ProvinceNotice, ProgressNote, UnitSubmission])
+    bulk_write.reset_sequences(KEYED)
     entities = sum(clue.new_entity for clue in planned) + written_records - len(planned)
     return Generated(entities, written_records, len(planned), assessments, key_clues, disposals)

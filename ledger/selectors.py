@@ -21,7 +21,7 @@ from .models import Clue, Entity, Evidence, ScreeningRecord
 
 
 def clues_visible_to(user, *, campaign: Campaign | None = None) -> QuerySet[Clue]:
-    clues = Clue.objects.filter(unit__in=permissions.units(user, Perm.VIEW))
+    clues = Clue.objects.filter(unit__in=permissions.unit_ids(user, Perm.VIEW))
     if campaign is not None:
         clues = clues.filter(campaign=campaign)
     return clues.select_related("entity", "sector", "unit", "campaign", "fundraising_mode", "source")
@@ -32,7 +32,7 @@ def clue_for_user_or_404(user, pk: int) -> Clue:
 
 
 def records_visible_to(user, *, campaign: Campaign | None = None) -> QuerySet[ScreeningRecord]:
-    records = ScreeningRecord.objects.filter(unit__in=permissions.units(user, Perm.VIEW))
+    records = ScreeningRecord.objects.filter(unit__in=permissions.unit_ids(user, Perm.VIEW))
     if campaign is not None:
         records = records.filter(campaign=campaign)
     return records.select_related("entity", "sector", "unit", "method", "area")

@@ -14,6 +14,7 @@ from ledger import selectors as ledger_selectors
 from ledger.models import Clue
 from orgs import permissions
 from orgs.models import Unit
+from orgs.permissions import Perm
 from screening import selectors as screening_selectors
 from screening.locks import today_local
 from screening.models import Campaign
@@ -71,7 +72,7 @@ def clues_for_review(user, campaign: Campaign, *, on: date | None = None) -> Que
     overdue = Q(disposal__deadline__lt=on) & ~Q(disposal__stage=Disposal.Stage.FINISHED)
     return (
         ledger_selectors.clues_flagged(user, campaign)
-        .filter(unit__in=reviewable_units(user), merged_into__isnull=True)
+        .filter(unit__in=permissions.unit_ids(user, Perm.REVIEW), merged_into__isnull=True)
         .exclude(status=Clue.Status.DRAFT)
         .alias(
             registered_county=Substr("entity__registered_division", 1, flags.COUNTY_CODE_LENGTH),
@@ -116,8 +117,9 @@ class OverdueDisposal:
 def overdue_disposals(user, campaign: Campaign, *, on: date) -> QuerySet[Disposal]:
     """Disposal plans past their deadline and not finished, of the units whose progress the user follows, the longest
     overdue first."""
+    followed = list(permissions.units_followed(user).values_list("pk", flat=True))  # as in permissions.unit_ids
     return (
-        Disposal.objects.overdue(on).filter(clue__campaign=campaign, clue__unit__in=permissions.units_followed(user))
+        Disposal.objects.overdue(on).filter(clue__campaign=campaign, clue__unit__in=followed)
         .select_related("clue__entity", "clue__unit", "responsible_unit")
         .order_by("deadline", "pk")
     )

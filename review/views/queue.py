@@ -4,7 +4,7 @@ overdue disposals, which leaders read as well; and the workbench's home page."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from orgs.paging import KeysFirstPaginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -78,7 +78,7 @@ def queue(request, slug):
         units=screening_selectors.units_reviewable_in(request.user, campaign),
         campaign=campaign,
     )
-    page = Paginator(clue_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = KeysFirstPaginator(clue_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "review/queue.html", {
         "campaign": campaign,
         "campaigns": selectors.campaigns_reviewable_by(request.user),
@@ -124,7 +124,7 @@ def queue_return(request, slug):
 def overdue(request, slug):
     campaign = _followed_campaign(request, slug)
     on = today_local()
-    page = Paginator(selectors.overdue_disposals(request.user, campaign, on=on), PAGE_SIZE).get_page(
+    page = KeysFirstPaginator(selectors.overdue_disposals(request.user, campaign, on=on), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(request, "review/overdue.html", {

@@ -105,7 +105,7 @@ def _measure(client: Client, page: Page, who: str, campaign: Campaign, rows, num
 
     def baseline():
         if not page.paginated:
-            return sum(row["n"] for row in rows)
+            return sum(row["n"] for row in rows.all())  # .all(): a fresh query each time, not the cached rows
         start = (number - 1) * PAGE_SIZE
         return [row["pk"] for row in rows[start:start + PAGE_SIZE]], rows.count()
 

@@ -4,7 +4,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from demo import synthetic, synthetic_org
+from demo import bulk_write, synthetic, synthetic_org
 from screening.models import Campaign
 
 
@@ -42,6 +42,7 @@ class Command(BaseCommand):
             )
             generated = synthetic.generate(campaign=campaign, counties=built, clues=options["clues"],
                                            records=options["records"], seed=options["seed"])
+        bulk_write.vacuum_analyze(synthetic.WRITTEN)
         self.stdout.write(self.style.SUCCESS(
             f"Generated in {time.perf_counter() - started:.1f} s: {counties} counties × {townships} townships, "
             f"{generated.entities} entities, {generated.records} screening records, {generated.clues} clues, "
