@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from ledger import flags
 from ledger.models import Clue
 from orgs import permissions
 from orgs import selectors as org_selectors
@@ -72,9 +73,10 @@ def queue(request, slug):
     data = request.GET.copy()
     # The office's work is what is waiting for it; "any status" is an explicit choice (an empty value).
     data.setdefault("status", Clue.Status.SUBMITTED)
+    keywords = flags.active_keywords()
     clue_filter = QueueFilter(
         data,
-        queryset=selectors.clues_for_review(request.user, campaign),
+        queryset=selectors.clues_for_review(request.user, campaign, keywords=keywords),
         units=screening_selectors.units_reviewable_in(request.user, campaign),
         campaign=campaign,
     )
@@ -84,7 +86,7 @@ def queue(request, slug):
         "campaigns": selectors.campaigns_reviewable_by(request.user),
         "filter": clue_filter,
         "page": page,
-        "rows": selectors.queue_rows(page),
+        "rows": selectors.queue_rows(page, keywords),
     })
 
 
