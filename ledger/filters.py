@@ -16,12 +16,12 @@ from .forms import AmountField, label_of
 from .models import Clue, ScreeningRecord
 
 
-def term_choices(campaign: Campaign, vocabulary: str) -> list[tuple[int, str]]:
-    """Every group and item of the vocabulary, items indented under their group."""
-    return [
-        (term.pk, f"\u3000{term.name}" if term.parent_id else term.name)
-        for term in screening_selectors.terms(campaign, vocabulary)
-    ]
+def term_choices_of(campaign: Campaign, vocabularies: list[str]) -> dict[str, list[tuple[int, str]]]:
+    """By vocabulary, every group and item of each vocabulary, items indented under their group: one query."""
+    return {
+        vocabulary: [(term.pk, f"\u3000{term.name}" if term.parent_id else term.name) for term in terms]
+        for vocabulary, terms in screening_selectors.terms_of(campaign, vocabularies).items()
+    }
 
 
 class TermFilter(django_filters.ChoiceFilter):
@@ -87,10 +87,14 @@ class EntryFilter(django_filters.FilterSet):
     sector = TermFilter(label=label_of(Clue, "sector"), empty_label=ANY)
     text = django_filters.CharFilter(label=_("Entity name or code"), method="filter_text")
 
+    TERM_FILTERS = {"sector": Term.Vocabulary.SECTOR}
+
     def __init__(self, data, queryset, *, user, campaign: Campaign):
         super().__init__(data, queryset)
         self.filters["unit"].queryset = selectors.units_visible_in(user, campaign)
-        self.filters["sector"].extra["choices"] = term_choices(campaign, Term.Vocabulary.SECTOR)
+        choices = term_choices_of(campaign, list(self.TERM_FILTERS.values()))
+        for name, vocabulary in self.TERM_FILTERS.items():
+            self.filters[name].extra["choices"] = choices[vocabulary]
 
     def filter_text(self, queryset, name, text: str):
         code = validators.normalise_credit_code(text)
@@ -127,10 +131,11 @@ class ClueFilter(EntryFilter):
         },
     )
 
+    TERM_FILTERS = {"sector": Term.Vocabulary.SECTOR, "behaviours": Term.Vocabulary.BEHAVIOUR}
+
     def __init__(self, data, queryset, *, user, campaign: Campaign, keywords: list[str]):
         super().__init__(data, queryset, user=user, campaign=campaign)
         self.keywords = keywords
-        self.filters["behaviours"].extra["choices"] = term_choices(campaign, Term.Vocabulary.BEHAVIOUR)
 
     def filter_keywords(self, queryset, name, wanted: bool):
         if not wanted:

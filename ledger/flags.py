@@ -28,18 +28,26 @@ def matched_keywords(entity: Entity, keywords: list[str]) -> list[str]:
 
 
 def local_county_codes(units: Iterable[Unit]) -> dict[int, str]:
-    """The division code of the county (or city) each unit sits in, by unit id: the code of its nearest government
-    ancestor with a numeric code, cut to six digits. One query however many units a page shows."""
+    """The division code of the county (or city) each unit sits in, by unit id: the unit's own code when it begins
+    with one (a township's, a department's "120115-D27"), else the code of its nearest government ancestor with a
+    numeric code, cut to six digits. At most one query however many units a page shows, none when every unit's own
+    code tells."""
     lineages = {unit: unit.lineage_ids for unit in units}
-    ancestor_ids = {pk for lineage in lineages.values() for pk in lineage}
-    governments = dict(Unit.objects.filter(pk__in=ancestor_ids, kind=Unit.Kind.GOVERNMENT).values_list("pk", "code"))
+    ancestor_ids = {pk for unit, lineage in lineages.items() if not _division(unit.code) for pk in lineage}
+    governments = (
+        dict(Unit.objects.filter(pk__in=ancestor_ids, kind=Unit.Kind.GOVERNMENT).values_list("pk", "code"))
+        if ancestor_ids else {}
+    )
     codes = {}
     for unit, lineage in lineages.items():
         nearest_first = [unit.code] + [governments[pk] for pk in reversed(lineage) if pk in governments]
-        codes[unit.pk] = next(
-            (code[:COUNTY_CODE_LENGTH] for code in nearest_first if code[:COUNTY_CODE_LENGTH].isdigit()), ""
-        )
+        codes[unit.pk] = next((_division(code) for code in nearest_first if _division(code)), "")
     return codes
+
+
+def _division(code: str) -> str:
+    head = code[:COUNTY_CODE_LENGTH]
+    return head if len(head) == COUNTY_CODE_LENGTH and head.isdigit() else ""
 
 
 def cross_region(entity: Entity, local_code: str):

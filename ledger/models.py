@@ -113,7 +113,11 @@ class ScreeningRecord(models.Model):
                 fields=["campaign", "unit", "entity", "sector"], name="ledger_one_record_per_entity_sector"
             )
         ]
-        indexes = [models.Index(fields=["campaign", "unit"], name="ledger_record_campaign_unit")]
+        indexes = [
+            models.Index(fields=["campaign", "unit"], name="ledger_record_campaign_unit"),
+            # The record list's order, with the unit for its scope: a page is read off the index at any depth.
+            models.Index(fields=["campaign", "-screened_on", "-id"], include=["unit"], name="ledger_record_list_order"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.entity} · {self.sector}"
@@ -189,7 +193,14 @@ class Clue(models.Model):
             models.CheckConstraint(condition=models.Q(amount_involved__gte=0), name="ledger_clue_amount_not_negative"),
             models.CheckConstraint(condition=models.Q(unpaid_funds__gte=0), name="ledger_clue_unpaid_not_negative"),
         ]
-        indexes = [models.Index(fields=["campaign", "unit", "status"], name="ledger_clue_campaign_unit")]
+        indexes = [
+            models.Index(fields=["campaign", "unit", "status"], name="ledger_clue_campaign_unit"),
+            # The clue list's order and the review queue's (the standing clues of a status by submission), with the
+            # unit for their scope: a page is read off the index at any depth.
+            models.Index(fields=["campaign", "-created_at", "-id"], include=["unit"], name="ledger_clue_list_order"),
+            models.Index(fields=["campaign", "status", "submitted_at", "id"], include=["unit"],
+                         condition=models.Q(merged_into__isnull=True), name="ledger_clue_queue_order"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.entity} ({self.unit})"

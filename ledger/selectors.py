@@ -20,8 +20,9 @@ from . import validators
 from .models import Clue, Entity, Evidence, ScreeningRecord
 
 
-def clues_visible_to(user, *, campaign: Campaign | None = None) -> QuerySet[Clue]:
-    clues = Clue.objects.filter(unit__in=permissions.units(user, Perm.VIEW))
+def clues_visible_to(user, *, campaign: Campaign | None = None, perm: Perm = Perm.VIEW) -> QuerySet[Clue]:
+    """The clues of the units on which the user holds ``perm`` (seeing them, or reviewing them for the queue)."""
+    clues = Clue.objects.filter(unit__in=permissions.unit_ids(user, perm))
     if campaign is not None:
         clues = clues.filter(campaign=campaign)
     return clues.select_related("entity", "sector", "unit", "campaign", "fundraising_mode", "source")
@@ -32,7 +33,7 @@ def clue_for_user_or_404(user, pk: int) -> Clue:
 
 
 def records_visible_to(user, *, campaign: Campaign | None = None) -> QuerySet[ScreeningRecord]:
-    records = ScreeningRecord.objects.filter(unit__in=permissions.units(user, Perm.VIEW))
+    records = ScreeningRecord.objects.filter(unit__in=permissions.unit_ids(user, Perm.VIEW))
     if campaign is not None:
         records = records.filter(campaign=campaign)
     return records.select_related("entity", "sector", "unit", "method", "area")
@@ -102,13 +103,13 @@ def reports_known_to(user, entities, *, campaign: Campaign, besides_unit=None) -
     return found
 
 
-def clues_flagged(user, campaign: Campaign) -> QuerySet[Clue]:
-    """The campaign's clues the user may see, each with ``reported_elsewhere``: whether another unit has a standing clue
-    on the same entity (one subquery, not one query per row)."""
+def clues_flagged(user, campaign: Campaign, *, perm: Perm = Perm.VIEW) -> QuerySet[Clue]:
+    """The campaign's clues of ``clues_visible_to``, each with ``reported_elsewhere``: whether another unit has a
+    standing clue on the same entity (one subquery, not one query per row)."""
     elsewhere = _standing(
         Clue.objects.filter(campaign=OuterRef("campaign"), entity=OuterRef("entity")).exclude(unit=OuterRef("unit"))
     )
-    return clues_visible_to(user, campaign=campaign).annotate(reported_elsewhere=Exists(elsewhere))
+    return clues_visible_to(user, campaign=campaign, perm=perm).annotate(reported_elsewhere=Exists(elsewhere))
 
 
 def campaign_to_open(user) -> Campaign | None:

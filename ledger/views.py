@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from orgs.paging import KeysFirstPaginator
 from django.http import FileResponse, Http404, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -77,7 +77,7 @@ def clue_list(request, slug):
     clue_filter = ClueFilter(
         request.GET or None, selectors.clues_flagged(user, campaign), user=user, campaign=campaign, keywords=keywords
     )
-    page = Paginator(clue_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = KeysFirstPaginator(clue_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     entering = set(selectors.units_entering_in(user, campaign).values_list("pk", flat=True))
     return render(
         request,
@@ -132,7 +132,7 @@ def record_list(request, slug):
         {
             "campaign": campaign,
             "filter": record_filter,
-            "page": Paginator(record_filter.qs, PAGE_SIZE).get_page(request.GET.get("page")),
+            "page": KeysFirstPaginator(record_filter.qs, PAGE_SIZE).get_page(request.GET.get("page")),
             "entering": entering,
             "may_enter": bool(entering),
         },

@@ -106,6 +106,13 @@ def _covered(user, *perms: Perm) -> QuerySet[Unit]:
     return Unit.objects.filter(Exists(covering_grant))
 
 
+def unit_ids(user, perm: Perm) -> list[int]:
+    """``units`` read into a list of ids (one query), for filtering a big table by them: the planner counts a list of
+    ids from its statistics, where the covering-grant subquery of ``units`` looks like one unit to it and leads it to
+    join every row of the table before choosing the few it needs."""
+    return list(units(user, perm).values_list("pk", flat=True))
+
+
 def has(user, perm: Perm, unit: Unit) -> bool:
     """Whether ``user`` holds ``perm`` on ``unit``: one query on the grants of the unit's ancestors."""
     if not (user and user.is_authenticated and user.is_active):

@@ -6,7 +6,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ledger.filters import UnitTreeFilter, term_choices
+from ledger.filters import UnitTreeFilter, term_choices_of
 from ledger.models import Clue
 from screening.forms import DateInput
 from screening.models import Campaign, Term
@@ -46,8 +46,10 @@ class QueueFilter(django_filters.FilterSet):
     def __init__(self, data=None, *, queryset, units, campaign: Campaign, **kwargs):
         super().__init__(data, queryset=queryset, **kwargs)
         self.filters["unit"].queryset = units
-        for name, vocabulary in (("sector", Term.Vocabulary.SECTOR), ("behaviour", Term.Vocabulary.BEHAVIOUR)):
-            self.filters[name].extra["choices"] = term_choices(campaign, vocabulary)
+        filtered = {"sector": Term.Vocabulary.SECTOR, "behaviour": Term.Vocabulary.BEHAVIOUR}
+        choices = term_choices_of(campaign, list(filtered.values()))
+        for name, vocabulary in filtered.items():
+            self.filters[name].extra["choices"] = choices[vocabulary]
 
     # Choosing a group takes every item in it.
     def filter_sector(self, queryset, name, pk):

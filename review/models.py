@@ -121,6 +121,9 @@ class Disposal(models.Model):
     class Meta:
         verbose_name = _("disposal")
         verbose_name_plural = _("disposals")
+        # The overdue list and the daily overdue notices: open disposals by deadline.
+        indexes = [models.Index(fields=["deadline", "id"], condition=~models.Q(stage="finished"),
+                                name="review_disposal_open_deadline")]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(track="not_handled") | ~models.Q(not_handled_reason=""),

@@ -57,16 +57,33 @@ def open_lock_exceptions(campaign: Campaign, *, on: date | None = None) -> Query
 def term_tree(campaign: Campaign, vocabulary: str) -> list[tuple[Term, list[Term]]]:
     """The vocabulary as its parent links draw it, in display order: each top-level term with its items (none for a
     term that takes data itself). One query."""
-    nodes = list(Term.objects.filter(campaign=campaign, vocabulary=vocabulary).order_by("order", "pk"))
+    return term_trees(campaign, [vocabulary])[vocabulary]
+
+
+def term_trees(campaign: Campaign, vocabularies: list[str]) -> dict[str, list[tuple[Term, list[Term]]]]:
+    """``term_tree`` of several vocabularies, by vocabulary, in one query."""
+    nodes = Term.objects.filter(campaign=campaign, vocabulary__in=vocabularies).order_by("order", "pk")
     children: dict[int | None, list[Term]] = {}
+    tops: dict[str, list[Term]] = {vocabulary: [] for vocabulary in vocabularies}
     for node in nodes:
-        children.setdefault(node.parent_id, []).append(node)
-    return [(top, children.get(top.pk, [])) for top in children.get(None, [])]
+        if node.parent_id is None:
+            tops[node.vocabulary].append(node)
+        else:
+            children.setdefault(node.parent_id, []).append(node)
+    return {vocabulary: [(top, children.get(top.pk, [])) for top in found] for vocabulary, found in tops.items()}
 
 
 def terms(campaign: Campaign, vocabulary: str) -> list[Term]:
     """The vocabulary in display order: each group followed by its items."""
-    return [term for top, items in term_tree(campaign, vocabulary) for term in (top, *items)]
+    return terms_of(campaign, [vocabulary])[vocabulary]
+
+
+def terms_of(campaign: Campaign, vocabularies: list[str]) -> dict[str, list[Term]]:
+    """``terms`` of several vocabularies, by vocabulary, in one query."""
+    return {
+        vocabulary: [term for top, items in tree for term in (top, *items)]
+        for vocabulary, tree in term_trees(campaign, vocabularies).items()
+    }
 
 
 def leaves(campaign: Campaign, vocabulary: str, *, include_retired: bool = False) -> QuerySet[Term]:

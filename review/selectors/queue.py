@@ -14,6 +14,7 @@ from ledger import selectors as ledger_selectors
 from ledger.models import Clue
 from orgs import permissions
 from orgs.models import Unit
+from orgs.permissions import Perm
 from screening import selectors as screening_selectors
 from screening.locks import today_local
 from screening.models import Campaign
@@ -52,11 +53,12 @@ def clues_reviewable_by(user, campaign: Campaign) -> QuerySet[Clue]:
     return Clue.objects.filter(campaign=campaign, unit__in=reviewable_units(user)).exclude(status=Clue.Status.DRAFT)
 
 
-def clues_for_review(user, campaign: Campaign, *, on: date | None = None) -> QuerySet[Clue]:
+def clues_for_review(user, campaign: Campaign, *, keywords: list[str] | None = None,
+                     on: date | None = None) -> QuerySet[Clue]:
     """The queue: reviewable clues with their level and flags computed in SQL (so that they can be filtered on, and a
     page of rows is one query), ``reported_elsewhere`` included. A clue merged into another is reviewed there."""
     on = on or today_local()
-    keywords = flags.active_keywords()
+    keywords = flags.active_keywords() if keywords is None else keywords
     keyword_match = (
         ExpressionWrapper(
             reduce(or_, (Q(entity__name__contains=w) | Q(entity__business_scope__contains=w) for w in keywords)),
@@ -70,8 +72,8 @@ def clues_for_review(user, campaign: Campaign, *, on: date | None = None) -> Que
     )
     overdue = Q(disposal__deadline__lt=on) & ~Q(disposal__stage=Disposal.Stage.FINISHED)
     return (
-        ledger_selectors.clues_flagged(user, campaign)
-        .filter(unit__in=reviewable_units(user), merged_into__isnull=True)
+        ledger_selectors.clues_flagged(user, campaign, perm=Perm.REVIEW)
+        .filter(merged_into__isnull=True)
         .exclude(status=Clue.Status.DRAFT)
         .alias(
             registered_county=Substr("entity__registered_division", 1, flags.COUNTY_CODE_LENGTH),
@@ -96,11 +98,12 @@ class QueueRow:
     level_label: str
 
 
-def queue_rows(clues) -> list[QueueRow]:
+def queue_rows(clues, keywords: list[str]) -> list[QueueRow]:
+    """``keywords``: ``flags.active_keywords()``, as the queue was read with."""
     return [
         QueueRow(flagged.clue, flagged.keywords, flagged.cross_region,
                  Assessment.Level(flagged.clue.level).label if flagged.clue.level else "")
-        for flagged in flags.flag_clues(clues, flags.active_keywords())
+        for flagged in flags.flag_clues(clues, keywords)
     ]
 
 
@@ -113,13 +116,17 @@ class OverdueDisposal:
     days_overdue: int
 
 
-def overdue_disposals(user, campaign: Campaign, *, on: date | None = None) -> list[OverdueDisposal]:
+def overdue_disposals(user, campaign: Campaign, *, on: date) -> QuerySet[Disposal]:
     """Disposal plans past their deadline and not finished, of the units whose progress the user follows, the longest
     overdue first."""
-    on = on or today_local()
-    disposals = (
-        Disposal.objects.overdue(on).filter(clue__campaign=campaign, clue__unit__in=permissions.units_followed(user))
+    followed = list(permissions.units_followed(user).values_list("pk", flat=True))  # as in permissions.unit_ids
+    return (
+        Disposal.objects.overdue(on).filter(clue__campaign=campaign, clue__unit__in=followed)
         .select_related("clue__entity", "clue__unit", "responsible_unit")
         .order_by("deadline", "pk")
     )
+
+
+def overdue_lines(disposals, *, on: date) -> list[OverdueDisposal]:
+    """A page of ``overdue_disposals`` with the days each is overdue by."""
     return [OverdueDisposal(disposal, (on - disposal.deadline).days) for disposal in disposals]

@@ -4,7 +4,7 @@ overdue disposals, which leaders read as well; and the workbench's home page."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from orgs.paging import KeysFirstPaginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,12 +12,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from ledger import flags
 from ledger.models import Clue
 from orgs import permissions
 from orgs import selectors as org_selectors
 from orgs.formtools import refused, submit
 from orgs.permissions import Perm
 from screening import selectors as screening_selectors
+from screening.locks import today_local
 from screening.models import Campaign
 
 from .. import services
@@ -71,19 +73,20 @@ def queue(request, slug):
     data = request.GET.copy()
     # The office's work is what is waiting for it; "any status" is an explicit choice (an empty value).
     data.setdefault("status", Clue.Status.SUBMITTED)
+    keywords = flags.active_keywords()
     clue_filter = QueueFilter(
         data,
-        queryset=selectors.clues_for_review(request.user, campaign),
+        queryset=selectors.clues_for_review(request.user, campaign, keywords=keywords),
         units=screening_selectors.units_reviewable_in(request.user, campaign),
         campaign=campaign,
     )
-    page = Paginator(clue_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = KeysFirstPaginator(clue_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "review/queue.html", {
         "campaign": campaign,
         "campaigns": selectors.campaigns_reviewable_by(request.user),
         "filter": clue_filter,
         "page": page,
-        "rows": selectors.queue_rows(page),
+        "rows": selectors.queue_rows(page, keywords),
     })
 
 
@@ -122,8 +125,13 @@ def queue_return(request, slug):
 @login_required
 def overdue(request, slug):
     campaign = _followed_campaign(request, slug)
+    on = today_local()
+    page = KeysFirstPaginator(selectors.overdue_disposals(request.user, campaign, on=on), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(request, "review/overdue.html", {
         "campaign": campaign,
         "read_only": not screening_selectors.units_reviewable_in(request.user, campaign).exists(),
-        "lines": selectors.overdue_disposals(request.user, campaign),
+        "page": page,
+        "lines": selectors.overdue_lines(page, on=on),
     })
