@@ -165,17 +165,19 @@ class Generator:
         name = f"{self.counties[county].county.name}{rng.choice(NAME_PARTS)}{rng.choice(NAME_PARTS)}" \
                f"{rng.choice(TRADES)}{rng.choice(FORMS)}"
         credit = None if rng.random() < 0.05 else _credit_code(code, entity_id)
+        if credit is None:  # one uncoded entity per name (the database holds it): a branch number tells them apart
+            name = f"{name}（{entity_id}分店）"
         elsewhere = rng.random() < 0.06
         registered = self.counties[rng.randrange(len(self.counties))].county.code if elsewhere else code
         scope = rng.choice(SCOPES)
         if self.keywords and rng.random() < 0.1:
             scope += f"；{rng.choice(self.keywords)}"
         representative = rng.choice(SURNAMES) + "".join(rng.choices(GIVEN, k=rng.randint(1, 2)))
-        return (entity_id, name, credit, representative, f"{name[:3]}路{rng.randint(1, 999)}号", registered,
+        return (entity_id, name, validators.normalise_name(name), credit, representative, f"{name[:3]}路{rng.randint(1, 999)}号", registered,
                 f"{self.counties[county].county.name}{rng.randint(1, 999)}号", code, scope, self._stamp(created_at))
 
-    ENTITY_COLUMNS = ("id", "name", "credit_code", "legal_representative", "registered_address", "registered_division",
-                      "operating_address", "operating_division", "business_scope", "created_at")
+    ENTITY_COLUMNS = ("id", "name", "name_key", "credit_code", "legal_representative", "registered_address",
+                      "registered_division", "operating_address", "operating_division", "business_scope", "created_at")
     RECORD_COLUMNS = ("id", "campaign_id", "unit_id", "entity_id", "sector_id", "method_id", "area_id", "screened_on",
                       "result", "version", "created_by_id", "created_at")
 

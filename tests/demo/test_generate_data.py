@@ -43,7 +43,7 @@ def fingerprint() -> dict:
 
 
 @pytest.fixture
-def demo(db):
+def demo(db, debug_on):
     call_command("load_demo", stdout=StringIO())
 
 

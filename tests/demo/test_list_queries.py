@@ -24,7 +24,7 @@ def _rows(response) -> int:
 
 
 @pytest.mark.parametrize("who", ["county", "city"])
-def test_every_list_page_reads_as_many_queries_for_fifty_rows_as_for_five(db, client, who,
+def test_every_list_page_reads_as_many_queries_for_fifty_rows_as_for_five(db, debug_on, client, who,
                                                                          django_assert_max_num_queries):
     call_command("load_demo", stdout=StringIO())
 
