@@ -1,3 +1,4 @@
+import os
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -20,6 +21,11 @@ from tests.factories import UnitFactory, expect, member
 # A second alias on the same database stands for a read replica (config/routers.py); the tests that read through it
 # name it in their ``databases``.
 settings.DATABASES.setdefault("replica", settings.DATABASES["default"] | {"TEST": {"MIRROR": "default"}})
+
+if os.environ.get("MUTATION_DB_TEMPLATE"):
+    # Mutation runs (scripts/mutate) copy a migrated database instead of migrating one. Defined here, not passed as a
+    # plugin with -p: a plugin's django_db_setup loses to pytest-django's own, a conftest's wins.
+    from tests.mutation_db import django_db_setup  # noqa: F401
 
 
 @pytest.fixture(autouse=True)
