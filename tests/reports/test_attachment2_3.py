@@ -8,7 +8,9 @@ from django.urls import reverse
 from ledger import services
 from reports import tables
 from review import services as review_services
+from orgs.models import Unit
 from review.models import CountyReturn
+from tests.factories import UnitFactory
 from tests.orgs.test_pages import login
 
 D = Decimal
@@ -192,3 +194,63 @@ def test_each_condition_alone_keeps_a_county_from_qualifying(client, tree, open_
     preview = client.get(reverse("reports:preview", args=[open_campaign.slug, "attachment3"]), county)
     assert verdict in preview.content.decode() and "符合“无非法集资区、县”条件。" not in preview.content.decode()
     assert not CountyReturn.objects.get(county=tree.unit("county")).qualifies
+
+
+def test_attachment3_lists_each_active_county_with_its_return_of_the_year(tree, open_campaign):
+    """甲县 has only last year's return: it is listed as not filled in, with the ledger's count (none); 乙县's return of
+    the year fills its row; a county no longer active is not listed."""
+    year = open_campaign.year
+    CountyReturn.objects.create(county=tree.unit("county"), year=year - 1, criminal_cases=5, has_large_case=True,
+                                has_petition_event=True, remarks="去年", updated_by=tree.user("office"))
+    CountyReturn.objects.create(county=tree.unit("other_county"), year=year, criminal_cases=0, has_large_case=False,
+                                has_petition_event=True, remarks="见专报", updated_by=tree.user("city_office"))
+    UnitFactory(name="已撤销县", code="Z", level=Unit.Level.COUNTY, parent=tree.unit("city"), is_active=False)
+    table = tables.attachment3(campaign=open_campaign, unit=tree.unit("city"))
+    assert (table.attachment, table.title, table.unit_line, table.label_headers, table.unit_name,
+            table.campaign_title) == (3, "“无非法集资区、县”统计表", "", ["区、县名称"], "市", open_campaign.title)
+    assert [(row.labels, row.values) for row in table.rows] == [
+        (["甲县"], {"cases": 0, "large_case": "", "petition": "", "remarks": "未填报（立案数为台账测算）"}),
+        (["乙县"], {"cases": 0, "large_case": "否", "petition": "是", "remarks": "见专报"}),
+    ]
+    assert table.remarks == [
+        "甲县尚未填报附件3。",
+        "乙县不符合“无非法集资区、县”条件：发生了 20 人以上的本地集资参与人集访、闹访事件。",
+    ]
+    assert [row.labels for row in tables.attachment3(campaign=open_campaign, unit=tree.unit("county")).rows] == [["甲县"]]
+
+
+def test_the_ledger_counts_cases_filed_this_year_once_per_entity_in_its_own_county(
+        tree, open_campaign, ledger, staff2, filed_this_year):
+    """Two units' clues on one entity are one case; a case filed last year is not this year's; 甲县's cases are not
+    乙县's."""
+    year = open_campaign.year
+    entity = ledger.entity("某某置业有限公司")
+    for unit, user in (("township", "staff"), ("sibling_township", "staff2")):
+        ledger.dispose(ledger.clue(unit, user, entity, "房地产", amount="1", people=1), "investigate",
+                       filed=filed_this_year)
+    old_case = ledger.clue("township", "staff", ledger.entity("旧案公司"), "房地产", amount="1", people=1)
+    ledger.dispose(old_case, "investigate", filed=filed_this_year.replace(year=year - 1))
+    table = tables.attachment3(campaign=open_campaign, unit=tree.unit("city"))
+    assert [(row.labels[0], row.values["cases"]) for row in table.rows] == [("甲县", 1), ("乙县", 0)]
+
+
+def test_attachment1_carries_the_forms_title_unit_line_and_notes(tree, open_campaign, ledger):
+    ledger.clue("township", "staff", ledger.entity("草稿公司"), "房地产", amount="9", people=9, submit=False)
+    table = tables.attachment1(campaign=open_campaign, unit=tree.unit("county"))
+    assert (table.attachment, table.title, table.unit_line, table.label_headers) == (
+        1, "涉嫌非法集资风险专项排查情况统计表", "单位：个、人、万元", ["", "", ""])
+    assert table.notes[0] == "注：1. 重点领域是指非法集资主体所属的行业，包括该行业内合法主体和打着本行业领域名义进行非法集资的情形。"
+    assert table.notes[-1] == "6. 合计栏标“*”的项目需统计合计数。" and len(table.notes) == 6
+    assert (table.unit_name, table.campaign_title, table.drafts_left_out) == ("甲县", open_campaign.title, 1)
+
+
+def test_one_unit_reporting_an_entity_in_two_sectors_is_not_an_unmerged_twin(tree, open_campaign, ledger, staff2):
+    entity = ledger.entity("某某置业有限公司")
+    ledger.clue("township", "staff", entity, "房地产", amount="1", people=1)
+    ledger.clue("township", "staff", entity, "网络借贷平台", amount="1", people=1)
+    assert tables.attachment2(campaign=open_campaign, unit=tree.unit("county")).unmerged == []
+    for name in ("B公司", "A公司"):  # entered in the reverse of the names' order
+        ledger.clue("township", "staff", ledger.entity(name), "房地产", amount="1", people=1)
+        ledger.clue("sibling_township", "staff2", ledger.entity(name), "房地产", amount="1", people=1)
+    unmerged = tables.attachment2(campaign=open_campaign, unit=tree.unit("county")).unmerged
+    assert [u.entity_name for u in unmerged] == ["A公司", "B公司"]

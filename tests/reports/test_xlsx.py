@@ -215,3 +215,21 @@ def test_a_block_of_attachment1_that_does_not_fit_starts_a_new_page(tmp_path, tr
     assert sheet.cell(behaviours, 1).value == "重点行为"
     assert [brk.id for brk in sheet.row_breaks.brk] == [behaviours - 1]
     assert cut_cells(sheet) == []
+
+
+def test_only_the_table_is_ruled_only_its_total_is_bold_and_the_footer_keeps_the_forms_font(tmp_path, tree,
+                                                                                            open_campaign):
+    sheet = build(tmp_path, [attachment2_of(key_clue_rows(2))]).active
+    cells = [cell for row in sheet.iter_rows() for cell in row]
+    ruled_rows = {cell.row for cell in cells if cell.border.left.style == "thin"}
+    first_body, total_row = 6, 8  # under the two-row header
+    assert ruled_rows == set(range(4, total_row + 1))  # the title, the unit line, the footer and the notes are not
+    assert [sheet.cell(r, 2).value for r in (first_body, total_row)] == [key_clue_rows(1)[0].values["entity"], None]
+    assert not any(sheet.cell(first_body, c).font.b for c in range(1, sheet.max_column + 1))
+    assert sheet.cell(total_row, 1).value == "合计" and sheet.cell(total_row, 1).font.b
+    footer = [cell for cell in cells if isinstance(cell.value, str) and cell.value.startswith(("填报人", "电话", "2026"))]
+    assert len(footer) == 3 and {cell.font.name for cell in footer} == {xlsx.FONT}
+
+    attachment3 = build(tmp_path, [tables.attachment3(campaign=open_campaign, unit=tree.unit("county"))]).active
+    [phone] = [cell for row in attachment3.iter_rows() for cell in row if str(cell.value).startswith("电话")]
+    assert phone.column == 2  # five columns: 填报人 in A, 电话 in B, the date in E
