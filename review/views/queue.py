@@ -4,7 +4,6 @@ overdue disposals, which leaders read as well; and the workbench's home page."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from orgs.paging import KeysFirstPaginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,6 +16,7 @@ from ledger.models import Clue
 from orgs import permissions
 from orgs import selectors as org_selectors
 from orgs.formtools import refused, submit
+from orgs.paging import KeysFirstPaginator, ListedKeysPaginator
 from orgs.permissions import Perm
 from screening import selectors as screening_selectors
 from screening.locks import today_local
@@ -30,8 +30,12 @@ from ..selectors import queue as selectors
 PAGE_SIZE = 50
 
 
-def _reviewed_campaign(request, slug: str) -> Campaign:
-    """A campaign the user may see (else 404) and reviews a unit of (else 403)."""
+def _reviewed_campaign(request, slug: str, reviewed: list[Campaign] = ()) -> Campaign:
+    """A campaign the user may see (else 404) and reviews a unit of (else 403); taken from ``reviewed`` (the
+    published and archived campaigns the user reviews) when it is there, which saves a page the two queries."""
+    campaign = next((campaign for campaign in reviewed if campaign.slug == slug), None)
+    if campaign is not None:
+        return campaign
     campaign = screening_selectors.campaign_for_user_or_404(request.user, slug)
     if not screening_selectors.units_reviewable_in(request.user, campaign).exists():
         raise PermissionDenied(_("You do not review any unit of this campaign."))
@@ -69,7 +73,8 @@ def home(request):
 
 @login_required
 def queue(request, slug):
-    campaign = _reviewed_campaign(request, slug)
+    campaigns = list(selectors.campaigns_reviewable_by(request.user))  # the campaign switch
+    campaign = _reviewed_campaign(request, slug, campaigns)
     data = request.GET.copy()
     # The office's work is what is waiting for it; "any status" is an explicit choice (an empty value).
     data.setdefault("status", Clue.Status.SUBMITTED)
@@ -80,10 +85,10 @@ def queue(request, slug):
         units=screening_selectors.units_reviewable_in(request.user, campaign),
         campaign=campaign,
     )
-    page = KeysFirstPaginator(clue_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = ListedKeysPaginator(clue_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "review/queue.html", {
         "campaign": campaign,
-        "campaigns": selectors.campaigns_reviewable_by(request.user),
+        "campaigns": campaigns,
         "filter": clue_filter,
         "page": page,
         "rows": selectors.queue_rows(page, keywords),
