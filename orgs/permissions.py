@@ -122,6 +122,19 @@ def has(user, perm: Perm, unit: Unit) -> bool:
     return _grants(user, perm).filter(content_object_id__in=unit.lineage_ids).exists()
 
 
+def held(user, unit: Unit, perms: Iterable[Perm]) -> set[Perm]:
+    """Which of ``perms`` ``user`` holds on ``unit``, granted on it or on an ancestor: one query for all of them,
+    where a page that asks ``has`` for each pays one query each."""
+    if not (user and user.is_authenticated and user.is_active):
+        return set()
+    perms = set(perms)
+    found = {Perm.MANAGE} if Perm.MANAGE in perms and _is_superuser_managing(user, Perm.MANAGE) else set()
+    codenames = _grants(user, *perms).filter(content_object_id__in=unit.lineage_ids).values_list(
+        "permission__codename", flat=True
+    )
+    return found | {Perm(codename) for codename in codenames}
+
+
 def follows_progress(user, unit: Unit) -> bool:
     """Whether ``user`` may follow how the units beneath ``unit`` are getting on (FOLLOW_PROGRESS): one query."""
     if not (user and user.is_authenticated and user.is_active):

@@ -21,7 +21,8 @@ def units_managed_by(user) -> QuerySet[Unit]:
 def memberships_of(user) -> list[Membership]:
     if not user.is_authenticated:
         return []
-    return list(Membership.objects.filter(user=user).select_related("unit"))
+    # The unit's parent too: an office acts for the government above it (``Unit.jurisdiction``).
+    return list(Membership.objects.filter(user=user).select_related("unit__parent"))
 
 
 def request_memberships(request: HttpRequest) -> list[Membership]:

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -71,20 +71,28 @@ def submission_declare(*, actor, campaign: Campaign, unit: Unit) -> UnitSubmissi
     return _save(submission, actor, "status", "submitted_at", "is_zero_report", "note")
 
 
-def _overseen(campaign: Campaign, unit: Unit) -> list[Unit]:
-    """The reporting units whose nearest government with a leading group is ``unit`` (empty when it has none)."""
-    if not LeadingGroup.objects.filter(government=unit).exists():
-        return []
-    beneath = Unit.objects.filter(path__startswith=unit.path, is_active=True).exclude(pk=unit.pk)
-    groups = set(LeadingGroup.objects.filter(government__in=beneath).values_list("government_id", flat=True))
+def _overseen(campaign: Campaign, unit: Unit) -> tuple[list[Unit], set[int]]:
+    """The reporting units whose nearest government with a leading group is ``unit`` (none when it has none), and the
+    ids of the governments with a leading group among them: one query."""
     expected = screening_selectors.reporting_units(campaign).values("pk")
-    candidates = beneath.filter(Q(pk__in=expected) | Q(pk__in=groups)).exclude(kind=Unit.Kind.OFFICE).order_by("path")
+    units = list(
+        Unit.objects.filter(path__startswith=unit.path)
+        .annotate(has_group=Exists(LeadingGroup.objects.filter(government=OuterRef("pk"))))
+        .filter(Q(pk=unit.pk) | Q(is_active=True) & (Q(pk__in=expected) | Q(has_group=True)))
+        .order_by("path")
+    )
+    if not any(found.pk == unit.pk and found.has_group for found in units):
+        return [], set()
+    beneath = [found for found in units if found.pk != unit.pk]
+    groups = {found.pk for found in beneath if found.has_group}
     overseen = []
-    for candidate in candidates:
+    for candidate in beneath:
+        if candidate.kind == Unit.Kind.OFFICE:
+            continue
         nearest = next((pk for pk in reversed(candidate.lineage_ids[:-1]) if pk in groups or pk == unit.pk), None)
         if nearest == unit.pk:
             overseen.append(candidate)
-    return overseen
+    return overseen, groups & {member.pk for member in overseen}
 
 
 @transaction.atomic
@@ -110,7 +118,7 @@ def submission_approve(*, actor, campaign: Campaign, unit: Unit) -> UnitSubmissi
     approved = set(
         UnitSubmission.objects.filter(campaign=campaign, status=Status.APPROVED).values_list("unit_id", flat=True)
     )
-    waiting = [u.name for u in _overseen(campaign, unit) if u.pk not in approved]
+    waiting = [u.name for u in _overseen(campaign, unit)[0] if u.pk not in approved]
     if waiting:
         raise ValidationError(
             _("%(unit)s cannot be approved while these units are not: %(units)s.")
@@ -172,20 +180,30 @@ class GridRow:
     on_time: bool | None  # None until handed in
     has_account: bool  # whether an active user may enter data for the unit
     pending: int  # clues returned or in draft, which hold approval back
+    has_leading_group: bool  # a government that hands in by being approved, with nothing to declare first
 
     @property
     def state_label(self) -> str:
         return STATE_LABELS[self.state]
 
 
-def approval_grid(campaign: Campaign, unit: Unit) -> list[GridRow]:
+@dataclass(frozen=True)
+class Grid:
+    rows: list[GridRow]
+    own: UnitSubmission | None  # how the office above decided on ``unit`` itself (a county as approved by the city)
+
+
+def approval_grid(campaign: Campaign, unit: Unit) -> Grid:
     """Every unit ``unit`` oversees with its state: not started, in progress, submitted, approved or returned, the
     amount of data it holds, the clues that hold its approval back, whether it handed in on time and whether anybody
-    can enter for it. A constant number of queries."""
-    overseen = _overseen(campaign, unit)
+    can enter for it; and ``unit``'s own submission. A constant number of queries."""
+    overseen, groups = _overseen(campaign, unit)
     enterers = permissions.holders(Perm.ENTER, overseen)
     submissions = {
-        s.unit_id: s for s in UnitSubmission.objects.filter(campaign=campaign, unit__in=overseen)
+        s.unit_id: s
+        for s in UnitSubmission.objects.filter(campaign=campaign, unit__in=[*overseen, unit]).select_related(
+            "decided_by"
+        )
     }
     records = _counts(ScreeningRecord.objects.filter(campaign=campaign), overseen, beneath=unit)
     clues_by_status = _counts(Clue.objects.filter(campaign=campaign), overseen, beneath=unit, by="status")
@@ -205,8 +223,9 @@ def approval_grid(campaign: Campaign, unit: Unit) -> list[GridRow]:
         handed_in = submission.submitted_at if submission else None
         on_time = None if handed_in is None or due is None else handed_in <= due
         rows.append(GridRow(member, state, submission, records.get(member.pk, 0), clues.get(member.pk, 0), on_time,
-                            has_account=bool(enterers[member]), pending=pending.get(member.pk, 0)))
-    return rows
+                            has_account=bool(enterers[member]), pending=pending.get(member.pk, 0),
+                            has_leading_group=member.pk in groups))
+    return Grid(rows, own=submissions.get(unit.pk))
 
 
 def _counts(queryset, units: list[Unit], *, beneath: Unit, by: str | None = None) -> dict:

@@ -56,11 +56,11 @@ def test_every_township_and_member_department_of_baodi_reports_in_the_demo_campa
     call_command("load_demo", stdout=StringIO())
     current = Campaign.objects.get(slug="current-special")
     grid = submissions.approval_grid(current, Unit.objects.get(code="120115"))
-    kinds = [row.unit.kind for row in grid]
+    kinds = [row.unit.kind for row in grid.rows]
     # The six townships and the 26 departments of the leading group (区维稳办, 区国税局 and 区国资委 are not members).
     assert (kinds.count("government"), kinds.count("department")) == (6, 26)
     # Accounts: four townships (multi_staff works for two) and two bureaux; a village's account is not its township's.
-    assert sum(row.has_account for row in grid) == 6
+    assert sum(row.has_account for row in grid.rows) == 6
     assert Campaign.objects.get(slug="2017-baodi-special").expected_units.count() == 32
 
 

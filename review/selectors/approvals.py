@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 
 from ledger.models import Clue, ScreeningRecord
 from orgs import permissions
-from orgs.models import LeadingGroup, Unit
+from orgs.models import Unit
 from orgs.permissions import Perm
 from screening import selectors as screening_selectors
 from screening.models import Campaign, UnitSubmission
@@ -28,31 +28,29 @@ class ApprovalLine:
     nobody_enters: bool  # the unit must declare its data, and no account can
 
 
-def approval_lines(campaign: Campaign, jurisdiction: Unit, *, decides: bool) -> list[ApprovalLine]:
+@dataclass(frozen=True)
+class Approvals:
+    lines: list[ApprovalLine]
+    own: UnitSubmission | None  # how the office above decided on the jurisdiction itself
+
+
+def approvals(campaign: Campaign, jurisdiction: Unit, *, decides: bool) -> Approvals:
     """The approval grid of the government ``jurisdiction`` (the caller checks the user follows it), with the decisions
     each row's state allows to a user who ``decides`` (who reviews the jurisdiction); none to one who only reads."""
     grid = submissions.approval_grid(campaign, jurisdiction)
-    with_group = set(
-        LeadingGroup.objects.filter(government__in=[row.unit for row in grid]).values_list("government_id", flat=True)
-    )
     Status = UnitSubmission.Status
     lines = []
-    for row in grid:
+    for row in grid.rows:
         # A government with a leading group hands in by being approved: it has nothing to declare first.
-        hands_in_by_approval = row.unit.pk in with_group and row.state in (submissions.NOT_STARTED, Status.IN_PROGRESS)
+        hands_in_by_approval = row.has_leading_group and row.state in (submissions.NOT_STARTED, Status.IN_PROGRESS)
         lines.append(ApprovalLine(
             row,
             may_approve=decides and (row.state == Status.SUBMITTED or hands_in_by_approval),
             may_return=decides and row.state == Status.SUBMITTED,
             may_unapprove=decides and row.state == Status.APPROVED,
-            nobody_enters=not row.has_account and row.unit.pk not in with_group,
+            nobody_enters=not row.has_account and not row.has_leading_group,
         ))
-    return lines
-
-
-def own_submission(campaign: Campaign, jurisdiction: Unit) -> UnitSubmission | None:
-    """How the office above decided on the jurisdiction itself (a county as approved by the city)."""
-    return UnitSubmission.objects.filter(campaign=campaign, unit=jurisdiction).select_related("decided_by").first()
+    return Approvals(lines, grid.own)
 
 
 def overdue_units_followed(user, campaign: Campaign) -> list[screening_selectors.OverdueUnit]:

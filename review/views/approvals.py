@@ -4,6 +4,7 @@ which leaders read), and the page where staff declare their unit's data complete
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -34,19 +35,23 @@ def _following(request, slug: str):
     if membership is None:
         raise PermissionDenied(_("You do not review any unit of this campaign."))
     jurisdiction = membership.unit.jurisdiction
-    permissions.require_follows_progress(request.user, jurisdiction)
-    return campaign, jurisdiction, permissions.has(request.user, Perm.REVIEW, jurisdiction)
+    held = permissions.held(request.user, jurisdiction, permissions.FOLLOW_PROGRESS)
+    if not held:
+        raise PermissionDenied(_("You do not follow the work of %(unit)s.") % {"unit": jurisdiction.name})
+    return campaign, jurisdiction, Perm.REVIEW in held
 
 
 @login_required
 def approvals(request, slug):
     campaign, jurisdiction, decides = _following(request, slug)
+    prefetch_related_objects([campaign], "phases")  # read by the grid's deadline and by the late units alike
+    grid = selectors.approvals(campaign, jurisdiction, decides=decides)
     return render(request, "review/approvals.html", {
         "campaign": campaign,
         "jurisdiction": jurisdiction,
         "read_only": not decides,
-        "lines": selectors.approval_lines(campaign, jurisdiction, decides=decides),
-        "own": selectors.own_submission(campaign, jurisdiction) if jurisdiction.parent_id else None,
+        "lines": grid.lines,
+        "own": grid.own if jurisdiction.parent_id else None,
         "overdue_units": selectors.overdue_units_followed(request.user, campaign),
     })
 

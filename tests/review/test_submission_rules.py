@@ -158,7 +158,7 @@ def test_an_approval_in_another_campaign_does_not_block_reopening(tree, open_cam
 
 
 def rows(tree, campaign, unit="county"):
-    return {row.unit.name: row for row in submissions.approval_grid(campaign, tree.unit(unit))}
+    return {row.unit.name: row for row in submissions.approval_grid(campaign, tree.unit(unit)).rows}
 
 
 def test_the_grid_shows_each_units_state_and_what_it_holds(tree, open_campaign, clue_data, term):

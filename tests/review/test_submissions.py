@@ -78,7 +78,7 @@ def test_the_grid_shows_each_overseen_unit(tree, open_campaign, county_group, cl
     declare(tree, open_campaign)
     with django_assert_max_num_queries(9):
         grid = submissions.approval_grid(open_campaign, tree.unit("county"))
-    states = {row.unit.name: (row.state, row.clues, row.on_time) for row in grid}
+    states = {row.unit.name: (row.state, row.clues, row.on_time) for row in grid.rows}
     assert states == {"甲县市场监管局": ("in_progress", 1, None), "一街道": ("submitted", 0, True)}
 
 

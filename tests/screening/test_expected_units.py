@@ -190,7 +190,7 @@ def test_a_unit_taken_off_the_list_leaves_the_grid_and_the_reminders(tree, open_
     LeadingGroup.objects.create(government=tree.unit("county"), office=tree.unit("office"))
     services.expected_units_remove(actor=None, campaign=open_campaign, units=[tree.unit("department")])
     grid = submissions.approval_grid(open_campaign, tree.unit("county"))
-    assert [row.unit.name for row in grid] == ["一街道"]
+    assert [row.unit.name for row in grid.rows] == ["一街道"]
     assert names(selectors.units_yet_to_submit(open_campaign)) == ["一街道"]
 
 
