@@ -217,3 +217,30 @@ def test_the_nearest_holders_are_the_office_directly_above(tree, django_assert_n
     assert {user.username for user in nearest[department]} == {"office"}
     assert {user.username for user in nearest[other]} == {"city_office"}  # 乙县 has no office of its own
     assert permissions.nearest_holders(R, [tree.unit("city")])[tree.unit("city")] == {tree.user("city_office")}
+
+
+@pytest.mark.parametrize(("role", "held"), [
+    ("office", {R, X}), ("leader", {X}), ("staff", set()), ("admin", set()),
+])
+def test_held_names_which_of_the_asked_permissions_a_user_has_on_a_unit_and_beneath(tree, role, held):
+    """The approval grid asks once whether the user follows the county (REVIEW or EXPORT) and decides (REVIEW)."""
+    user = tree.user(role)
+    assert permissions.held(user, tree.unit("county"), [R, X]) == held
+    assert permissions.held(user, tree.unit("township"), [R, X]) == held  # granted on the county, held beneath
+    assert permissions.held(user, tree.unit("other_county"), [R, X]) == set()
+    assert permissions.held(user, tree.unit("county"), [R]) == held & {R}  # only what was asked
+
+
+def test_held_reaches_down_from_the_unit_granted_never_up(tree):
+    staff = tree.user("staff")
+    assert permissions.held(staff, tree.unit("township"), [V, E, R]) == {V, E}
+    assert permissions.held(staff, tree.unit("county"), [V, E, R]) == set()
+
+
+def test_an_inactive_user_holds_nothing_and_a_superuser_manages_without_a_grant(tree):
+    office = tree.user("office")
+    office.is_active = False
+    office.save()
+    assert permissions.held(office, tree.unit("county"), [R, X]) == set()
+    root = UserFactory(username="root", is_superuser=True)
+    assert permissions.held(root, tree.unit("county"), [M, V]) == {M}
