@@ -3,6 +3,7 @@ row labels, 合计 rows, numbers stored as numbers in their column's format, bor
 A4 landscape one page wide with the header repeated on every page, the footer lines and the notes."""
 
 import math
+from copy import copy
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -21,6 +22,7 @@ THIN = Side(style="thin")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+RIGHT = Alignment(horizontal="right", vertical="center")
 FONT = "宋体"
 BODY_SIZE = 10
 LABEL_WIDTHS = {1: [6, 18, 16], 2: [5], 3: [16]}
@@ -162,25 +164,42 @@ def _draw_header(sheet, table: Table, top: int) -> int:
 def _draw_body(sheet, table: Table, body: int) -> None:
     font, bold = Font(name=FONT, size=BODY_SIZE), Font(name=FONT, size=BODY_SIZE, bold=True)
     labels = len(table.label_headers)
+    styled = _StyleCopies()
     for r, row in enumerate(table.rows):
         excel_row = body + r
+        row_font = bold if row.is_total else font
         for c, text in enumerate(row.labels, start=1):
-            cell = sheet.cell(excel_row, c, neutralise(text))
-            cell.font, cell.alignment, cell.border = bold if row.is_total else font, CENTRE, BORDER
+            styled(sheet.cell(excel_row, c, neutralise(text)), row_font, CENTRE)
         for c, column in enumerate(table.columns, start=labels + 1):
             value = row.values.get(column.key, "")
             cell = sheet.cell(excel_row, c, value if column.numeric and value != "" else neutralise(value))
-            cell.font, cell.border = bold if row.is_total else font, BORDER
             if column.numeric:
-                cell.number_format = column.number_format
-                cell.alignment = Alignment(horizontal="right", vertical="center")
+                styled(cell, row_font, RIGHT, column.number_format)
             else:
-                cell.alignment = LEFT
+                styled(cell, row_font, LEFT)
     for merge in table.merges:
         sheet.merge_cells(
             start_row=body + merge.first_row, start_column=merge.first_col + 1,
             end_row=body + merge.last_row, end_column=merge.last_col + 1,
         )
+
+
+class _StyleCopies:
+    """Styles a body cell (font, alignment, number format, the border) by copying the style of the first cell styled
+    alike. Assigning a style makes openpyxl look it up among the workbook's styles by hashing it, four times a cell;
+    a cell's style is a small array of indexes into those lists, so a copy of a styled cell's array is the same
+    style."""
+
+    def __init__(self):
+        self._done = {}
+
+    def __call__(self, cell, font: Font, alignment: Alignment, number_format: str = "General") -> None:
+        key = (id(font), id(alignment), number_format)
+        if key in self._done:
+            cell._style = copy(self._done[key])
+            return
+        cell.font, cell.alignment, cell.border, cell.number_format = font, alignment, BORDER, number_format
+        self._done[key] = copy(cell._style)
 
 
 def _draw_footer(sheet, footer: Footer, row: int, width: int) -> None:
