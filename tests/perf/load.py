@@ -31,6 +31,9 @@ from tests.perf import standalone  # noqa: E402
 
 WORKERS = 3  # README, "Production": gunicorn --workers 3
 HOST = "127.0.0.1"
+# A user reads a page before opening the next: 50 sessions back to back are 50 requests always waiting for 3 workers
+# on 2 cores, which measures the queue (Little's law: 50 / throughput), not a page.
+THINK_SECONDS = 2.0
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -78,6 +81,8 @@ def main() -> None:
     parser.add_argument("--clues", type=int, default=15_000)
     parser.add_argument("--sessions", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--think", type=float, default=THINK_SECONDS,
+                        help="seconds a session pauses after each page, as a user reads it (0: back to back)")
     args = parser.parse_args()
     if not os.environ.get("BENCH_DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("Set BENCH_DATABASE_URL to a private PostgreSQL: the load test measures it, not SQLite.")
@@ -90,7 +95,7 @@ def main() -> None:
         staff = _staff(province, count=args.sessions * 3 // 5)
         url = urllib.parse.urlparse(os.environ["BENCH_DATABASE_URL"])._replace(path=f"/{name}").geturl()
         with _gunicorn(url) as base:
-            _run(base, province, staff, sessions=args.sessions, seconds=args.seconds)
+            _run(base, province, staff, sessions=args.sessions, seconds=args.seconds, think=args.think)
     finally:
         connection.close()
         connection.creation.destroy_test_db(name, verbosity=0)
@@ -118,7 +123,14 @@ class _gunicorn:
         with socket.socket() as probe:
             probe.bind((HOST, 0))
             port = probe.getsockname()[1]
-        env = os.environ | {"DATABASE_URL": self.database_url, "DEBUG": "1", "ALLOWED_HOSTS": HOST}
+        # As in production (DEBUG off, which stops Django keeping every query of a request), but over plain HTTP.
+        env = os.environ | {
+            "DATABASE_URL": self.database_url, "DEBUG": "0", "ALLOWED_HOSTS": HOST, "SECRET_KEY": "load-test-" * 5,
+            "SECURE_SSL_REDIRECT": "0", "SESSION_COOKIE_SECURE": "0", "CSRF_COOKIE_SECURE": "0",
+        }
+        # DEBUG off serves static files from the manifest collectstatic writes (whitenoise).
+        subprocess.run([sys.executable, "manage.py", "collectstatic", "--no-input", "--verbosity", "0"],
+                       cwd=standalone.BASE_DIR, env=env, check=True)
         self.process = subprocess.Popen(
             [str(Path(sys.executable).with_name("gunicorn")), "config.wsgi:application", "--bind", f"{HOST}:{port}",
              "--workers", str(WORKERS), "--timeout", "120", "--log-level", "warning"],
@@ -138,7 +150,7 @@ class _gunicorn:
         self.process.wait(timeout=30)
 
 
-def _run(base: str, province, staff: list[tuple[str, int]], *, sessions: int, seconds: int) -> None:
+def _run(base: str, province, staff: list[tuple[str, int]], *, sessions: int, seconds: int, think: float) -> None:
     from ledger.models import Clue
     from orgs.models import Unit
     from screening.models import Term
@@ -168,6 +180,7 @@ def _run(base: str, province, staff: list[tuple[str, int]], *, sessions: int, se
             elif url:
                 errors.append(f"create a clue: ended at {url}")
             session.request("clue list (staff)", f"/ledger/{slug}/clues/")
+            time.sleep(think)
             n += 1
 
     def office_session(index: int) -> None:
@@ -179,6 +192,7 @@ def _run(base: str, province, staff: list[tuple[str, int]], *, sessions: int, se
         n = index
         while time.monotonic() < deadline:
             session.request(*pages[n % len(pages)])
+            time.sleep(think)
             n += 1
 
     started = time.monotonic()
@@ -189,7 +203,8 @@ def _run(base: str, province, staff: list[tuple[str, int]], *, sessions: int, se
             future.result()
     elapsed = time.monotonic() - started
     everything = [t for name, values in timings.items() if name != "login" for t in values]
-    print(f"{sessions} sessions for {seconds} s on gunicorn --workers {WORKERS}; load average {os.getloadavg()[0]:.1f} "
+    print(f"{sessions} sessions for {seconds} s, {think:g} s between a session's pages, on gunicorn --workers {WORKERS}"
+          f" (DEBUG off); load average {os.getloadavg()[0]:.1f} "
           f"on {os.cpu_count()} cores")
     print(f"{len(everything)} requests, {len(errors)} errors, {len(everything) / elapsed:.1f} requests/s, "
           f"p50 {_quantile(everything, 50):.2f} s, p95 {_quantile(everything, 95):.2f} s")

@@ -99,9 +99,10 @@ def build(*, clues: int, records: int, keys: int, counties: int, townships: int,
         problems, measures = leaves[Term.Vocabulary.PROBLEM], leaves[Term.Vocabulary.MEASURE]
         modes = leaves.get(Term.Vocabulary.MODE) or [None]
 
-        entities = Entity.objects.bulk_create(
-            Entity(name=f"某某{n}号投资管理有限公司", credit_code=None) for n in range(records)
-        )
+        entities = [Entity(name=f"某某{n}号投资管理有限公司", credit_code=None) for n in range(records)]
+        for entity in entities:
+            entity.fill_name_key()  # bulk_create skips save(), and an uncoded entity is one per name
+        entities = Entity.objects.bulk_create(entities)
         screened = ScreeningRecord.objects.bulk_create(
             ScreeningRecord(campaign=campaign, unit=township_units[n % len(township_units)], entity=entity,
                             sector=sectors[int(rng.paretovariate(1.2)) % len(sectors)], screened_on=today,
