@@ -11,7 +11,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -71,28 +71,37 @@ def submission_declare(*, actor, campaign: Campaign, unit: Unit) -> UnitSubmissi
     return _save(submission, actor, "status", "submitted_at", "is_zero_report", "note")
 
 
-def _overseen(campaign: Campaign, unit: Unit) -> tuple[list[Unit], set[int]]:
-    """The reporting units whose nearest government with a leading group is ``unit`` (none when it has none), and the
-    ids of the governments with a leading group among them: one query."""
+@dataclass(frozen=True)
+class _Overseen:
+    units: list[Unit]  # the reporting units whose nearest government with a leading group is the one asked about
+    groups: set[int]  # the governments with a leading group among them
+    paths: dict[int, str]  # every unit beneath that government (itself included), by id
+
+
+def _overseen(campaign: Campaign, unit: Unit) -> _Overseen:
+    """What ``unit`` oversees (nothing when it has no leading group): one query."""
     expected = screening_selectors.reporting_units(campaign).values("pk")
-    units = list(
+    everything = list(
         Unit.objects.filter(path__startswith=unit.path)
-        .annotate(has_group=Exists(LeadingGroup.objects.filter(government=OuterRef("pk"))))
-        .filter(Q(pk=unit.pk) | Q(is_active=True) & (Q(pk__in=expected) | Q(has_group=True)))
+        .annotate(
+            has_group=Exists(LeadingGroup.objects.filter(government=OuterRef("pk"))),
+            is_expected=ExpressionWrapper(Q(pk__in=expected), output_field=BooleanField()),
+        )
         .order_by("path")
     )
-    if not any(found.pk == unit.pk and found.has_group for found in units):
-        return [], set()
-    beneath = [found for found in units if found.pk != unit.pk]
+    paths = {found.pk: found.path for found in everything}
+    if not any(found.pk == unit.pk and found.has_group for found in everything):
+        return _Overseen([], set(), paths)
+    beneath = [found for found in everything if found.pk != unit.pk and found.is_active]
     groups = {found.pk for found in beneath if found.has_group}
     overseen = []
     for candidate in beneath:
-        if candidate.kind == Unit.Kind.OFFICE:
+        if candidate.kind == Unit.Kind.OFFICE or not (candidate.is_expected or candidate.has_group):
             continue
         nearest = next((pk for pk in reversed(candidate.lineage_ids[:-1]) if pk in groups or pk == unit.pk), None)
         if nearest == unit.pk:
             overseen.append(candidate)
-    return overseen, groups & {member.pk for member in overseen}
+    return _Overseen(overseen, groups & {member.pk for member in overseen}, paths)
 
 
 @transaction.atomic
@@ -118,7 +127,7 @@ def submission_approve(*, actor, campaign: Campaign, unit: Unit) -> UnitSubmissi
     approved = set(
         UnitSubmission.objects.filter(campaign=campaign, status=Status.APPROVED).values_list("unit_id", flat=True)
     )
-    waiting = [u.name for u in _overseen(campaign, unit)[0] if u.pk not in approved]
+    waiting = [u.name for u in _overseen(campaign, unit).units if u.pk not in approved]
     if waiting:
         raise ValidationError(
             _("%(unit)s cannot be approved while these units are not: %(units)s.")
@@ -197,7 +206,8 @@ def approval_grid(campaign: Campaign, unit: Unit) -> Grid:
     """Every unit ``unit`` oversees with its state: not started, in progress, submitted, approved or returned, the
     amount of data it holds, the clues that hold its approval back, whether it handed in on time and whether anybody
     can enter for it; and ``unit``'s own submission. A constant number of queries."""
-    overseen, groups = _overseen(campaign, unit)
+    found = _overseen(campaign, unit)
+    overseen, groups = found.units, found.groups
     enterers = permissions.holders(Perm.ENTER, overseen)
     submissions = {
         s.unit_id: s
@@ -205,8 +215,8 @@ def approval_grid(campaign: Campaign, unit: Unit) -> Grid:
             "decided_by"
         )
     }
-    records = _counts(ScreeningRecord.objects.filter(campaign=campaign), overseen, beneath=unit)
-    clues_by_status = _counts(Clue.objects.filter(campaign=campaign), overseen, beneath=unit, by="status")
+    records = _counts(ScreeningRecord.objects.filter(campaign=campaign), overseen, paths=found.paths)
+    clues_by_status = _counts(Clue.objects.filter(campaign=campaign), overseen, paths=found.paths, by="status")
     clues = {pk: sum(n for status, n in found.items() if status != Clue.Status.WITHDRAWN)
              for pk, found in clues_by_status.items()}
     pending = {pk: sum(found.get(status, 0) for status in Clue.EDITABLE) for pk, found in clues_by_status.items()}
@@ -228,14 +238,16 @@ def approval_grid(campaign: Campaign, unit: Unit) -> Grid:
     return Grid(rows, own=submissions.get(unit.pk))
 
 
-def _counts(queryset, units: list[Unit], *, beneath: Unit, by: str | None = None) -> dict:
-    """Rows of ``queryset`` per unit of ``units`` (all beneath ``beneath``), counting everything beneath each unit,
-    and per value of the field ``by`` when one is named ({unit id: {value: n}}): one query, grouped by the rows' own
-    unit (a few hundred groups, read off the campaign's index) and summed up the tree here."""
-    grouped = ("unit__path", by) if by else ("unit__path",)
-    rows = queryset.filter(unit__path__startswith=beneath.path).values_list(*grouped).annotate(n=Count("pk"))
+def _counts(queryset, units: list[Unit], *, paths: dict[int, str], by: str | None = None) -> dict:
+    """Rows of ``queryset`` per unit of ``units``, counting everything beneath each unit, and per value of the field
+    ``by`` when one is named ({unit id: {value: n}}): one query, grouped by the rows' own unit among ``paths`` (the
+    units beneath, by id: a few hundred groups, read off the campaign's index without joining the unit table) and
+    summed up the tree here."""
+    grouped = ("unit_id", by) if by else ("unit_id",)
+    rows = queryset.filter(unit_id__in=list(paths)).values_list(*grouped).annotate(n=Count("pk"))
     counts = {unit.pk: {} if by else 0 for unit in units}
-    for path, *value, n in rows.order_by():
+    for unit_id, *value, n in rows.order_by():
+        path = paths[unit_id]
         for unit in units:
             if not path.startswith(unit.path):
                 continue
