@@ -108,7 +108,11 @@ class _Block:
     """
 
     def __init__(self, campaign: Campaign, unit: Unit, clues: QuerySet[Clue], key: str):
-        records = ScreeningRecord.objects.filter(campaign=campaign, unit__path__startswith=unit.path)
+        # Only rows filed under a term count in a term's row: for behaviours, an inner join to the rows that have one
+        # (grouped over a left join, every record without a behaviour made one more group, and a city's took 0.7 s).
+        filed = Q(**{f"{key}__isnull": False})
+        clues = clues.filter(filed)
+        records = ScreeningRecord.objects.filter(filed, campaign=campaign, unit__path__startswith=unit.path)
         # Institutions are entities: one screened (or reported) by a township and by a department counts once.
         self.screened = dict(records.values_list(key).annotate(n=Count("entity", distinct=True)).values_list(key, "n"))
         unhandled = Q(disposal__track=Disposal.Track.NOT_HANDLED) | Q(disposal__isnull=True)
