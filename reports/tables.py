@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from ledger.models import Clue, ScreeningRecord
 from orgs.models import Unit
-from review.models import CountyReturn, Disposal
+from review.models import CountyReturn, Disposal, ProvinceNotice
 from screening.models import Campaign, Term
 
 from .table import Column, Merge, Row, Table, Unmerged, counted_names, number
@@ -233,54 +233,76 @@ ATTACHMENT2_COLUMNS = [
 ]
 
 
-def refund_text(disposal: Disposal | None) -> str:
-    if disposal is None or not disposal.refund_status:
+def refund_text(status: str, share: Decimal | None) -> str:
+    """资金清退情况 from a disposal's refund status and the share refunded so far."""
+    if not status:
         return ""
-    if disposal.refund_status == Disposal.Refund.REFUNDED:
+    if status == Disposal.Refund.REFUNDED:
         return "清退完毕"
-    if disposal.refunded_share is None:
+    if share is None:
         return "正在清退"
-    return f"正在清退（已清退 {number(disposal.refunded_share)}%）"
+    return f"正在清退（已清退 {number(share)}%）"
 
 
-def notices_text(disposal: Disposal | None) -> str:
-    notices = list(disposal.notices.all()) if disposal else []
+def notices_text(notices: list[tuple[str, int]]) -> str:
+    """省际间风险通报情况 from a disposal's (province, times) notices."""
     if not notices:
         return ""
-    times = sum(notice.times for notice in notices)
-    return f"已向{'、'.join(notice.province for notice in notices)}通报 {times} 次"
+    times = sum(n for _province, n in notices)
+    return f"已向{'、'.join(province for province, _n in notices)}通报 {times} 次"
+
+
+def _grouped(pairs) -> dict[int, list]:
+    grouped: dict[int, list] = defaultdict(list)
+    for key, *value in pairs:
+        grouped[key].append(value[0] if len(value) == 1 else tuple(value))
+    return grouped
 
 
 def attachment2(*, campaign: Campaign, unit: Unit) -> Table:
-    """重点风险线索统计表: one row per key clue, and the total of 涉及金额, 涉及人数, 未兑付资金."""
+    """重点风险线索统计表: one row per key clue, and the total of 涉及金额, 涉及人数, 未兑付资金. The rows are read as
+    values, their measures, notices and merged clues in one query each: model instances of a city's 5,600 key clues
+    and their prefetches took more time than everything else of the table."""
     table = Table(
         attachment=2, title="重点风险线索统计表", unit_line="单位：人、万元", label_headers=["序号"],
         columns=ATTACHMENT2_COLUMNS, notes=ATTACHMENT2_NOTES, unit_name=unit.name, campaign_title=campaign.title,
         drafts_left_out=drafts_left_out(campaign, unit), unmerged=unmerged_entities(campaign, unit),
     )
-    key_clues = (
-        counted_clues(campaign, unit).filter(assessment__is_key=True)
-        .select_related("entity", "sector", "fundraising_mode", "disposal")
-        .prefetch_related("disposal__measures", "disposal__notices", "merged__unit")
-        .order_by("unit__path", "pk")
+    key_clues = counted_clues(campaign, unit).filter(assessment__is_key=True)
+    measures = _grouped(
+        Disposal.measures.through.objects.filter(disposal__clue__in=key_clues)
+        .order_by("term__order", "term_id").values_list("disposal__clue_id", "term__name")
     )
-    for index, clue in enumerate(key_clues, start=1):
-        disposal = getattr(clue, "disposal", None)
-        also = [m.unit.name for m in clue.merged.all()]
+    notices = _grouped(
+        ProvinceNotice.objects.filter(disposal__clue__in=key_clues).order_by("pk")
+        .values_list("disposal__clue_id", "province", "times")
+    )
+    also = _grouped(
+        Clue.objects.filter(merged_into__in=key_clues).order_by("-created_at", "-pk")
+        .values_list("merged_into_id", "unit__name")
+    )
+    channels = dict(Clue.Channel.choices)
+    rows = key_clues.order_by("unit__path", "pk").values_list(
+        "pk", "entity__name", "sector__name", "fundraising_mode__name", "channel", "amount_involved",
+        "people_involved", "unpaid_funds", "cross_province", "disposal__refund_status", "disposal__refunded_share",
+        "disposal__handling_result",
+    )
+    for index, (pk, entity, sector, mode, channel, amount, people, unpaid, cross_province, refund_status,
+                refunded_share, result) in enumerate(rows, start=1):
         table.rows.append(Row([str(index)], {
-            "entity": clue.entity.name,
-            "sector": clue.sector.name,
-            "mode": clue.fundraising_mode.name if clue.fundraising_mode else "",
-            "channel": clue.get_channel_display() if clue.channel else "",
-            "amount": number(clue.amount_involved),
-            "people": number(clue.people_involved),
-            "unpaid": number(clue.unpaid_funds),
-            "cross_province": YES if clue.cross_province else NO,
-            "measures": "、".join(m.name for m in disposal.measures.all()) if disposal else "",
-            "refund": refund_text(disposal),
-            "result": disposal.handling_result if disposal else "",
-            "notices": notices_text(disposal),
-            "remarks": f"另由{'、'.join(also)}报送" if also else "",
+            "entity": entity,
+            "sector": sector,
+            "mode": mode or "",
+            "channel": str(channels.get(channel, channel)) if channel else "",
+            "amount": number(amount),
+            "people": number(people),
+            "unpaid": number(unpaid),
+            "cross_province": YES if cross_province else NO,
+            "measures": "、".join(measures.get(pk, [])),
+            "refund": refund_text(refund_status or "", refunded_share),
+            "result": result or "",
+            "notices": notices_text(notices.get(pk, [])),
+            "remarks": f"另由{'、'.join(also[pk])}报送" if pk in also else "",
         }))
     totals = {
         column.key: sum((row.values[column.key] for row in table.rows), Decimal("0.00")) if column.totalled else ""
