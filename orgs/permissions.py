@@ -190,9 +190,13 @@ def require(user, perm: Perm, unit: Unit) -> None:
         raise PermissionDenied(_("You do not have permission for %(unit)s.") % {"unit": unit.name})
 
 
-def require_follows_progress(user, unit: Unit) -> None:
-    if not follows_progress(user, unit):
+def require_follows_progress(user, unit: Unit) -> set[Perm]:
+    """Refuse unless ``user`` follows ``unit``'s progress; return which of FOLLOW_PROGRESS they hold on it (REVIEW
+    decides, EXPORT only reads), in the same query."""
+    followed = held(user, unit, FOLLOW_PROGRESS)
+    if not followed:
         raise PermissionDenied(_("You do not follow the work of %(unit)s.") % {"unit": unit.name})
+    return followed
 
 
 def require_anywhere(user, perm: Perm) -> None:

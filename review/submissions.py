@@ -206,8 +206,8 @@ def approval_grid(campaign: Campaign, unit: Unit) -> Grid:
     """Every unit ``unit`` oversees with its state: not started, in progress, submitted, approved or returned, the
     amount of data it holds, the clues that hold its approval back, whether it handed in on time and whether anybody
     can enter for it; and ``unit``'s own submission. A constant number of queries."""
-    found = _overseen(campaign, unit)
-    overseen, groups = found.units, found.groups
+    scope = _overseen(campaign, unit)
+    overseen, groups = scope.units, scope.groups
     enterers = permissions.holders(Perm.ENTER, overseen)
     submissions = {
         s.unit_id: s
@@ -215,8 +215,8 @@ def approval_grid(campaign: Campaign, unit: Unit) -> Grid:
             "decided_by"
         )
     }
-    records = _counts(ScreeningRecord.objects.filter(campaign=campaign), overseen, paths=found.paths)
-    clues_by_status = _counts(Clue.objects.filter(campaign=campaign), overseen, paths=found.paths, by="status")
+    records = _counts(ScreeningRecord.objects.filter(campaign=campaign), overseen, paths=scope.paths)
+    clues_by_status = _counts(Clue.objects.filter(campaign=campaign), overseen, paths=scope.paths, by="status")
     clues = {pk: sum(n for status, n in found.items() if status != Clue.Status.WITHDRAWN)
              for pk, found in clues_by_status.items()}
     pending = {pk: sum(found.get(status, 0) for status in Clue.EDITABLE) for pk, found in clues_by_status.items()}

@@ -35,10 +35,8 @@ def _following(request, slug: str):
     if membership is None:
         raise PermissionDenied(_("You do not review any unit of this campaign."))
     jurisdiction = membership.unit.jurisdiction
-    held = permissions.held(request.user, jurisdiction, permissions.FOLLOW_PROGRESS)
-    if not held:
-        raise PermissionDenied(_("You do not follow the work of %(unit)s.") % {"unit": jurisdiction.name})
-    return campaign, jurisdiction, Perm.REVIEW in held
+    followed = permissions.require_follows_progress(request.user, jurisdiction)
+    return campaign, jurisdiction, Perm.REVIEW in followed
 
 
 @login_required
