@@ -10,6 +10,7 @@ Widths are in a spreadsheet's column units: the digit width of the workbook's de
 96 dpi, 5.25 points), of which 5 pixels are the cell's padding.
 """
 
+import functools
 import math
 import re
 import unicodedata
@@ -28,7 +29,13 @@ GROUP = re.compile(rf"[{re.escape(OPENING)}]*(?:[!-~]+|\s|.)[{re.escape(CLOSING)
 
 def text_width(text: str, size: float) -> float:
     """The width of ``text`` in points at ``size`` points."""
-    return sum(size if unicodedata.east_asian_width(char) in "WFA" else LATIN_EM * size for char in text)
+    return size * sum(map(_em, text))
+
+
+@functools.cache
+def _em(char: str) -> float:
+    # A table's text draws on a few thousand distinct characters, measured once each.
+    return 1.0 if unicodedata.east_asian_width(char) in "WFA" else LATIN_EM
 
 
 def column_points(units: float) -> float:

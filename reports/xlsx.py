@@ -108,15 +108,18 @@ def _fit_rows(sheet: Worksheet) -> None:
     and they lack room for its text, its last row makes up the difference."""
     blocks = {(block.min_row, block.min_col): block for block in sheet.merged_cells.ranges}
     units = {index: sheet.column_dimensions[get_column_letter(index)].width for index in range(1, sheet.max_column + 1)}
+    # A cell's alignment and font are read through its style's indexes into the workbook's lists: the cell's own
+    # properties build a proxy object on every read, which over the 80,000 cells of a city's key clues cost a second.
+    alignments, fonts = sheet.parent._alignments, sheet.parent._fonts
     heights: dict[int, float] = {}
     spanning = []
-    for cell in (cell for row in sheet.iter_rows() for cell in row):
-        if isinstance(cell, MergedCell) or cell.value in (None, "") or not cell.alignment.wrap_text:
+    for cell in sheet._cells.values():  # the cells written; iter_rows would create every empty one of the rectangle
+        if isinstance(cell, MergedCell) or cell.value in (None, "") or not alignments[cell._style.alignmentId].wrap_text:
             continue
         block = blocks.get((cell.row, cell.column))
         last_row, last_col = (block.max_row, block.max_col) if block else (cell.row, cell.column)
         room = layout.column_points(sum(units[index] for index in range(cell.column, last_col + 1)))
-        needed = layout.height(str(cell.value), room, cell.font.sz)
+        needed = layout.height(str(cell.value), room, fonts[cell._style.fontId].sz)
         if last_row == cell.row:
             heights[cell.row] = max(heights.get(cell.row, 0), needed)
         else:
