@@ -9,13 +9,14 @@ from django.forms.models import ModelChoiceIterator, model_to_dict
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from orgs import uploads
 from orgs.forms import UnitTreeChoiceField
 from orgs.models import Unit
 from screening import selectors as screening_selectors
 from screening.forms import DateInput
 from screening.models import Campaign, Term
 
-from . import evidence_files, services, validators
+from . import services, validators
 from .models import Clue, Entity, Evidence, ScreeningRecord
 from .services import ENTITY_DETAIL_FIELDS, ClueData, EntityData, RecordData
 
@@ -263,7 +264,7 @@ class BulkSubmitForm(ClueSelectionForm):
 class EvidenceForm(forms.Form):
     # The storage shortens long names itself; the form must not refuse them.
     file = model_field(Evidence, "file", max_length=None,
-                       widget=forms.ClearableFileInput(attrs={"accept": evidence_files.ACCEPTED}))
+                       widget=forms.ClearableFileInput(attrs={"accept": uploads.ACCEPTED}))
 
 
 class WithdrawForm(forms.Form):

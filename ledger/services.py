@@ -16,14 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
-from orgs import permissions
+from orgs import permissions, uploads
 from orgs.batch import each_or_none
 from orgs.models import Unit
 from orgs.permissions import Perm
 from screening import locks
 from screening.models import Campaign, Term
 
-from . import evidence_files, validators
+from . import validators
 from .bulk import bulk_create_with_history, bulk_link
 from .models import Clue, ClueEvent, Entity, Evidence, ScreeningRecord
 
@@ -549,7 +549,7 @@ def evidence_add(*, actor, clue: Clue, uploaded_file) -> Evidence:
     _require_entry(actor, clue.campaign, clue.unit)
     if clue.status == Clue.Status.WITHDRAWN:
         raise ValidationError(_("A withdrawn clue takes no more files."))
-    evidence_files.check_upload(uploaded_file)
+    uploads.check_upload(uploaded_file)
     name_length = Evidence._meta.get_field("name").max_length
     return Evidence.objects.create(
         clue=clue, file=uploaded_file, name=uploaded_file.name[:name_length], uploaded_by=actor

@@ -6,9 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ledger import evidence_files
 from ledger.models import Clue
-from orgs import permissions
+from orgs import permissions, uploads
 from screening.locks import today_local
 
 from .. import notices
@@ -69,7 +68,7 @@ def task_stage_report(*, actor, disposal: Disposal, stage: str, text: str,
 def task_file_add(*, actor, disposal: Disposal, uploaded_file) -> DisposalFile:
     """The responsible unit files a record of its work; like evidence, a file once added is never deleted."""
     disposal = _task_locked(actor, disposal)
-    evidence_files.check_upload(uploaded_file)
+    uploads.check_upload(uploaded_file)
     name_length = DisposalFile._meta.get_field("name").max_length
     added = DisposalFile.objects.create(
         disposal=disposal, file=uploaded_file, name=uploaded_file.name[:name_length], uploaded_by=actor

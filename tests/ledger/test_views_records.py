@@ -3,9 +3,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from ledger import evidence_files, services
+from ledger import services
 from ledger.models import Evidence, ScreeningRecord
 from ledger.services import EntityData, RecordData, StaleEdit
+from orgs import uploads
 from tests.ledger.test_views import create
 from tests.orgs.test_pages import login
 
@@ -143,7 +144,7 @@ def test_a_withdrawn_clue_takes_no_more_files(tree, open_campaign, clue_data):
 
 
 def test_a_file_too_large_is_refused_at_the_file_field(client, tree, open_campaign, clue_data, monkeypatch):
-    monkeypatch.setattr(evidence_files, "MAX_MB", 0)
+    monkeypatch.setattr(uploads, "MAX_MB", 0)
     clue = create(tree, open_campaign, clue_data())
     login(client, tree.user("staff"))
     response = client.post(reverse("ledger:evidence_upload", args=[clue.pk]),
@@ -209,7 +210,7 @@ def test_evidence_is_refused_for_a_withdrawn_clue_with_the_reason(tree, open_cam
 
 def test_a_file_of_exactly_the_limit_is_taken_and_one_byte_more_refused_at_the_file(tree, open_campaign, clue_data,
                                                                                       monkeypatch):
-    monkeypatch.setattr(evidence_files, "MAX_MB", 1)
+    monkeypatch.setattr(uploads, "MAX_MB", 1)
     clue = create(tree, open_campaign, clue_data())
     exactly = SimpleUploadedFile("刚好.pdf", b"%PDF-".ljust(1024 * 1024, b"0"))
     assert services.evidence_add(actor=tree.user("staff"), clue=clue, uploaded_file=exactly).name == "刚好.pdf"

@@ -220,7 +220,7 @@ def test_the_responsible_unit_adds_files_the_office_can_read_and_the_reporter_ca
 
 
 def test_a_file_above_the_limit_is_refused_at_the_field(client, tree, task, settings, monkeypatch):
-    monkeypatch.setattr("ledger.evidence_files.MAX_MB", 0)
+    monkeypatch.setattr("orgs.uploads.MAX_MB", 0)
     login(client, tree.user("department_staff"))
     response = client.post(reverse("review:task_file", args=[task.pk]), {"file": SimpleUploadedFile("大.pdf", b"xx")})
     assert response.status_code == 200 and "file" in response.context["file_form"].errors

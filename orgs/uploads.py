@@ -1,4 +1,4 @@
-"""Which files may be kept as evidence: the clue's here, the disposal's in review.
+"""Which uploaded files may be kept: a clue's evidence, a disposal's files, a briefing's or a summary report's.
 
 A file is taken when its name ends in an allowed extension AND its first bytes are what that kind of file begins with;
 a web page, an SVG drawing or a program is refused even renamed to .pdf, since a browser or a desktop opening it by its
