@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "screening",
     "ledger",
     "review",
+    "oversight",
     "reports",
     "backups",
     "demo",

@@ -34,6 +34,7 @@ urlpatterns = [
     path("orgs/", include("orgs.urls")),
     path("ledger/", include("ledger.urls")),
     path("workbench/", include("review.urls")),
+    path("work/", include("oversight.urls")),
     path("reports/", include("reports.urls")),
     path("campaigns/", include("screening.urls")),
     path("admin/", admin.site.urls),

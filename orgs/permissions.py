@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import CharField, Exists, ExpressionWrapper, F, OuterRef, QuerySet
+from django.db.models import CharField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from .models import Membership, Unit, UnitUserPermission
@@ -197,6 +197,21 @@ def require_follows_progress(user, unit: Unit) -> set[Perm]:
     if not followed:
         raise PermissionDenied(_("You do not follow the work of %(unit)s.") % {"unit": unit.name})
     return followed
+
+
+def speaks_for(user, unit: Unit) -> bool:
+    """Whether ``user`` files ``unit``'s own reports on its work (briefings, the summary report, the implementation
+    plan): those who enter its data; for a government, the office granted on that government itself, which speaks for
+    it upward (the office above reviews it, and does not write in its name). One query."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    grants = _grants(user, Perm.ENTER, Perm.REVIEW).filter(content_object_id__in=unit.lineage_ids)
+    return grants.filter(Q(permission__codename=Perm.ENTER.value) | Q(content_object_id=unit.pk)).exists()
+
+
+def require_speaks_for(user, unit: Unit) -> None:
+    if not speaks_for(user, unit):
+        raise PermissionDenied(_("You do not report for %(unit)s.") % {"unit": unit.name})
 
 
 def require_anywhere(user, perm: Perm) -> None:

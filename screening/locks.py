@@ -3,6 +3,7 @@
 Every write of the ledger calls ``require_entry_open``: the page may hide a button, but the service layer decides.
 """
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
@@ -48,23 +49,43 @@ def end_of_day(day: date) -> datetime:
 
 def entry_state(campaign: Campaign, unit: Unit, *, now: datetime | None = None) -> EntryState:
     now = now or timezone.now()
-    today = now.astimezone(local_zone()).date()
     if not unit.path.startswith(campaign.scope_unit.path):
         return EntryState(False, _("This unit is not part of the campaign."))
-    lineage = unit.lineage_ids
     if UnitSubmission.objects.filter(
-        campaign=campaign, unit_id__in=lineage, status=UnitSubmission.Status.APPROVED
+        campaign=campaign, unit_id__in=unit.lineage_ids, status=UnitSubmission.Status.APPROVED
     ).exists():
         return EntryState(False, _("The data of this unit has been approved and locked."))
     screening = [p for p in campaign.phases.all() if p.kind == Phase.Kind.SCREENING]
-    started = [p for p in screening if p.start <= today]
+    return _phases_state(campaign, unit, screening, now, _("The campaign has not started yet."))
+
+
+def filing_state(campaign: Campaign, unit: Unit, phase_kinds: Collection[str], *,
+                 now: datetime | None = None) -> EntryState:
+    """Whether ``unit`` may file now what phases of ``phase_kinds`` ask for (the implementation plan at mobilisation,
+    the summary report at the summary phase, briefings in any phase): from the first such phase's start to the end of
+    the last deadline, or beyond it until the day to which the office reopened the unit's entry. Approval does not
+    close it: a unit's report on its work follows the approval of its data."""
+    now = now or timezone.now()
+    if not unit.path.startswith(campaign.scope_unit.path):
+        return EntryState(False, _("This unit is not part of the campaign."))
+    phases = [p for p in campaign.phases.all() if p.kind in phase_kinds]
+    if not phases:
+        return EntryState(False, _("The campaign sets no phase for this."))
+    opens = min(p.start for p in phases)
+    return _phases_state(campaign, unit, phases, now,
+                         _("This opens on %(day)s.") % {"day": date_format(opens)})
+
+
+def _phases_state(campaign: Campaign, unit: Unit, phases: list[Phase], now: datetime, not_started: str) -> EntryState:
+    today = now.astimezone(local_zone()).date()
+    started = [p for p in phases if p.start <= today]
     if campaign.status == Campaign.Status.DRAFT or not started:
-        return EntryState(False, _("The campaign has not started yet."))
+        return EntryState(False, not_started)
     open_until = [end_of_day(p.deadline) for p in started if now <= end_of_day(p.deadline)]
     if open_until:
         return EntryState(True, closes_at=max(open_until))
     exception = (
-        LockException.objects.filter(campaign=campaign, unit_id__in=lineage).order_by("-until").first()
+        LockException.objects.filter(campaign=campaign, unit_id__in=unit.lineage_ids).order_by("-until").first()
     )
     if exception and now <= end_of_day(exception.until):
         return EntryState(True, closes_at=end_of_day(exception.until), by_exception=True)

@@ -10,10 +10,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from ledger import services as ledger_services
 from ledger.models import Clue
 from orgs.models import LeadingGroup, Membership, Unit
+from oversight import services as oversight_services
+from oversight.models import Briefing, Filing
 from reports import services as report_services
 from review import services as review_services
 from review.services import DisposalPlan
 from screening.locks import today_local
+from screening.models import Phase
 from tests.conftest import Tree, build_clue_data, build_open_campaign, build_tree, campaign_term
 from tests.factories import UnitFactory, expect, member
 
@@ -61,6 +64,14 @@ def build_world() -> World:
         disposal = review_services.disposal_save(actor=office, clue=clue, plan=DisposalPlan(
             responsible_unit=unit, track="rectify", measures=[term("规范整改")],
             deadline=today_local() + timedelta(days=5)))
+        Phase.objects.get_or_create(campaign=scope_campaign, kind=Phase.Kind.MOBILISATION, defaults={
+            "start": today_local() - timedelta(days=10), "end": today_local(), "deadline": today_local()})
+        briefing = oversight_services.briefing_file(
+            actor=staff, campaign=scope_campaign, unit=unit, kind=Briefing.Kind.CASE, title="典型案例", text="x",
+            day=today_local(), files=[SimpleUploadedFile("案例.pdf", b"%PDF-1.4")])
+        filing = oversight_services.filing_save(
+            actor=staff, campaign=scope_campaign, unit=unit, kind=Filing.Kind.PLAN, text="实施方案",
+            files=[SimpleUploadedFile("方案.pdf", b"%PDF-1.4")])
         run = report_services.report_run_request(actor=staff, kind="ledger", campaign=scope_campaign, unit=unit)
         objects = {
             "campaign": scope_campaign,
@@ -76,6 +87,10 @@ def build_world() -> World:
                                                            uploaded_file=SimpleUploadedFile("整改.pdf", b"%PDF-1.4")),
             "run": report_services.report_run_execute(run_id=run.pk),
             "term": term("网络借贷平台"),
+            "briefing": briefing,
+            "briefing_file": briefing.files.get(),
+            "filing": filing,
+            "filing_file": filing.files.get(),
         }
         for kind, obj in objects.items():
             world.objects.setdefault(kind, {})[scope] = obj

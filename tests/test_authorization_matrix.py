@@ -41,7 +41,8 @@ from tests.ledger.workbooks import clue_row, clues_xlsx, xlsx
 
 ROLES = ("staff", "office", "leader", "admin")
 ALLOWED, FORBIDDEN, NOT_FOUND, NOT_ALLOWED, LOGIN = "A", "F", "N", "M", "L"
-UNIT_SCOPED = {"unit", "clue", "draft", "record", "evidence", "disposal", "disposal_file", "run"}
+UNIT_SCOPED = {"unit", "clue", "draft", "record", "evidence", "disposal", "disposal_file", "run", "briefing",
+               "briefing_file", "filing", "filing_file"}
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,16 @@ MATRIX: dict[str, Row] = {
     "reports:build": Row("MMMM", "AAAN", args=("campaign",), query=(("unit", "unit"),), data=(("kind", "=ledger"),)),
     "reports:county_return": Row("FAFN", "FAFN", args=("campaign",)),
     "reports:preview": Row("AAAN", "AAAN", args=("campaign", "=attachment1"), query=(("unit", "unit"),)),
+    # oversight: the unit's campaign work (staff for their unit, the county office for its county)
+    "oversight:work": Row("AAFF", "AAFF", args=("campaign",)),
+    "oversight:briefing_add": Row("MMMM", "AAFF", args=("campaign",)),
+    "oversight:filing_save": Row("MMMM", "AAFF", args=("campaign", "=plan")),
+    "oversight:briefings": Row("AAAF", "AAAF", args=("campaign",)),
+    "oversight:quotas": Row("FFFA", "FFFA", args=("campaign",)),
+    "oversight:briefing": Row("AAAN", "AAAN", args=("briefing",)),
+    "oversight:briefing_file": Row("AAAN", "AAAN", args=("briefing_file",)),
+    "oversight:filing": Row("AAAN", "AAAN", args=("filing",)),
+    "oversight:filing_file": Row("AAAN", "AAAN", args=("filing_file",)),
     # screening: campaigns, configured by the admin
     "screening:campaign_list": Row("AAAA", "AAAA"),
     "screening:campaign_create": Row("FFFA", "FFFA"),

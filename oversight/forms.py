@@ -1,0 +1,58 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from orgs import uploads
+from orgs.models import Unit
+from screening.forms import DateInput
+
+from .models import Briefing, Filing
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class FilesField(forms.FileField):
+    """Any number of files, chosen at once; each is then checked by the service under the upload rules."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": uploads.ACCEPTED}))
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else [data] if data else []
+        return [super(FilesField, self).clean(each, initial) for each in files]
+
+
+class BriefingForm(forms.ModelForm):
+    files = FilesField(label=_("Attachments"))
+
+    class Meta:
+        model = Briefing
+        fields = ["kind", "title", "text", "day"]
+        widgets = {"day": DateInput(), "text": forms.Textarea(attrs={"rows": 8})}
+
+
+class FilingForm(forms.Form):
+    text = forms.CharField(label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 10}),
+                           help_text=_("Write the report here, or attach it as a document below."))
+    files = FilesField(label=_("The report as a document, and its evidence (pictures, tables)"))
+
+    def __init__(self, *args, filing: Filing | None = None, **kwargs):
+        super().__init__(*args, initial={"text": filing.text} if filing else None, **kwargs)
+
+
+class QuotasForm(forms.Form):
+    """One number per kind of unit expected to report."""
+
+    def __init__(self, *args, kinds: list[tuple[str, str]], current: dict[tuple[str, str], int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kinds = {f"{level}__{kind}": (level, kind) for level, kind in kinds}
+        for name, (level, kind) in self.kinds.items():
+            label = f"{Unit.Level(level).label} · {Unit.Kind(kind).label}"
+            self.fields[name] = forms.IntegerField(label=label, min_value=0, max_value=99,
+                                                   initial=current.get((level, kind), 0))
+
+    def minimums(self) -> dict[tuple[str, str], int]:
+        return {pair: self.cleaned_data[name] for name, pair in self.kinds.items()}

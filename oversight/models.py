@@ -1,0 +1,111 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from orgs.models import Unit
+from screening.models import Campaign, Phase
+
+
+class BriefingQuota(models.Model):
+    """How many information reports a kind of unit owes in a campaign (seed 001: each county government 2, each
+    department 1). A unit of a kind without a quota owes none."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="briefing_quotas")
+    unit_level = models.CharField(_("unit level"), max_length=16, choices=Unit.Level.choices)
+    unit_kind = models.CharField(_("unit kind"), max_length=16, choices=Unit.Kind.choices)
+    minimum = models.PositiveSmallIntegerField(_("at least"))
+
+    class Meta:
+        verbose_name = _("information report quota")
+        verbose_name_plural = _("information report quotas")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "unit_level", "unit_kind"], name="one_quota_per_kind_of_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_unit_level_display()} {self.get_unit_kind_display()}: {self.minimum}"
+
+
+class Briefing(models.Model):
+    """信息报送: what a unit reports on its work during the campaign. Filed once; nothing is deleted."""
+
+    class Kind(models.TextChoices):
+        HIGHLIGHTS = "highlights", _("Highlights and results")
+        RISKS = "risks", _("Serious risks and the measures taken")
+        CASE = "case", _("Typical case")
+        DIFFICULTIES = "difficulties", _("Problems and difficulties")
+        SUGGESTIONS = "suggestions", _("Opinions and suggestions")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="briefings")
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="briefings")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("text"))
+    day = models.DateField(_("date"))
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("information report")
+        verbose_name_plural = _("information reports")
+        ordering = ["-day", "-pk"]
+        indexes = [models.Index(fields=["campaign", "unit"], name="briefing_campaign_unit")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Filing(models.Model):
+    """A unit's summary report or implementation plan for a campaign: text, files or both, due by the deadline of
+    the phase that asks for it. One of each per unit, corrected in place; the history keeps every version."""
+
+    class Kind(models.TextChoices):
+        PLAN = "plan", _("Implementation plan")
+        SUMMARY = "summary", _("Summary report")
+
+    PHASE_OF_KIND = {Kind.PLAN: Phase.Kind.MOBILISATION, Kind.SUMMARY: Phase.Kind.SUMMARY}
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="filings")
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="filings")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    text = models.TextField(_("text"), blank=True)
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("report on the work")
+        verbose_name_plural = _("reports on the work")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "unit", "kind"], name="one_filing_of_a_kind_per_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.get_kind_display()}"
+
+
+class _File(models.Model):
+    name = models.CharField(_("file name"), max_length=200)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BriefingFile(_File):
+    briefing = models.ForeignKey(Briefing, on_delete=models.PROTECT, related_name="files")
+    file = models.FileField(_("file"), upload_to="briefings/%Y/%m/")
+
+
+class FilingFile(_File):
+    """The report as a document, or its evidence (pictures, tables)."""
+
+    filing = models.ForeignKey(Filing, on_delete=models.PROTECT, related_name="files")
+    file = models.FileField(_("file"), upload_to="filings/%Y/%m/")

@@ -1,0 +1,81 @@
+"""Reads of the campaign's work, scoped to the user through orgs.permissions: a unit's own briefings and reports, and
+for the office the figures of many units at once, in a fixed number of queries."""
+
+from collections.abc import Iterable
+
+from django.db.models import Count, QuerySet
+from django.shortcuts import get_object_or_404
+
+from orgs import permissions
+from orgs.models import Unit
+from orgs.permissions import Perm
+from screening import selectors as screening_selectors
+from screening.models import Campaign
+
+from .models import Briefing, BriefingFile, BriefingQuota, Filing, FilingFile
+
+
+def _seen_by(user) -> QuerySet[Unit]:
+    return permissions.units(user, Perm.VIEW)
+
+
+def briefings_visible_to(user, campaign: Campaign) -> QuerySet[Briefing]:
+    return (Briefing.objects.filter(campaign=campaign, unit__in=_seen_by(user))
+            .select_related("unit", "filed_by").prefetch_related("files"))
+
+
+def briefing_for_user_or_404(user, pk: int) -> Briefing:
+    return get_object_or_404(Briefing.objects.select_related("campaign", "unit", "filed_by"),
+                             pk=pk, unit__in=_seen_by(user))
+
+
+def filing_for_user_or_404(user, pk: int) -> Filing:
+    return get_object_or_404(Filing.objects.select_related("campaign", "unit", "filed_by"),
+                             pk=pk, unit__in=_seen_by(user))
+
+
+def briefing_file_for_user_or_404(user, pk: int) -> BriefingFile:
+    return get_object_or_404(BriefingFile, pk=pk, briefing__unit__in=_seen_by(user))
+
+
+def filing_file_for_user_or_404(user, pk: int) -> FilingFile:
+    return get_object_or_404(FilingFile, pk=pk, filing__unit__in=_seen_by(user))
+
+
+def own_briefings(campaign: Campaign, unit: Unit) -> QuerySet[Briefing]:
+    return Briefing.objects.filter(campaign=campaign, unit=unit).select_related("filed_by").prefetch_related("files")
+
+
+def own_filings(campaign: Campaign, unit: Unit) -> dict[str, Filing]:
+    """The unit's summary report and implementation plan, by kind, with their files."""
+    found = Filing.objects.filter(campaign=campaign, unit=unit).select_related("filed_by").prefetch_related("files")
+    return {filing.kind: filing for filing in found}
+
+
+def quotas(campaign: Campaign, units: Iterable[Unit]) -> dict[int, int]:
+    """How many briefings each unit owes: its kind's quota, 0 where the campaign sets none. One query."""
+    by_kind = {(q.unit_level, q.unit_kind): q.minimum for q in BriefingQuota.objects.filter(campaign=campaign)}
+    return {unit.pk: by_kind.get((unit.level, unit.kind), 0) for unit in units}
+
+
+def briefing_counts(campaign: Campaign, unit_ids: Iterable[int]) -> dict[int, int]:
+    """Briefings each unit filed itself. One query."""
+    rows = (Briefing.objects.filter(campaign=campaign, unit_id__in=list(unit_ids))
+            .values_list("unit_id").annotate(n=Count("pk")).order_by())
+    return dict(rows)
+
+
+def filings_by_unit(campaign: Campaign, unit_ids: Iterable[int]) -> dict[tuple[int, str], Filing]:
+    """The summary reports and implementation plans of the units, by (unit id, kind). One query."""
+    found = Filing.objects.filter(campaign=campaign, unit_id__in=list(unit_ids)).only(
+        "pk", "unit_id", "kind", "filed_at", "updated_at"
+    )
+    return {(filing.unit_id, filing.kind): filing for filing in found}
+
+
+def quota_kinds(campaign: Campaign) -> list[tuple[str, str]]:
+    """The kinds of unit, as (level, kind), among the units expected to report and those the campaign sets a quota
+    for."""
+    expected = screening_selectors.reporting_units(campaign).values_list("level", "kind").distinct().order_by()
+    quoted = BriefingQuota.objects.filter(campaign=campaign).values_list("unit_level", "unit_kind")
+    return sorted(set(expected) | set(quoted))

@@ -1,0 +1,116 @@
+"""What units file on their work: information reports and their summary report and implementation plan. Each write
+checks that the actor speaks for the unit (orgs.permissions.speaks_for) and that the phase asking for it is open
+(screening.locks.filing_state), keeps the files under the upload rules, and tells the office above."""
+
+from collections.abc import Sequence
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from orgs import permissions, uploads
+from orgs.models import Unit
+from orgs.permissions import Perm
+from orgs.services import notify
+from screening import locks
+from screening.models import Campaign, Phase
+
+from .models import Briefing, BriefingFile, BriefingQuota, Filing, FilingFile
+
+# A briefing may come at any point of the campaign, from its first phase to its last deadline.
+BRIEFING_PHASES = tuple(Phase.Kind.values)
+
+
+def _require_open(actor, campaign: Campaign, unit: Unit, phase_kinds) -> None:
+    permissions.require_speaks_for(actor, unit)
+    state = locks.filing_state(campaign, unit, phase_kinds)
+    if not state.is_open:
+        raise ValidationError(state.reason)
+
+
+def _check(files: Sequence) -> None:
+    for uploaded_file in files:
+        uploads.check_upload(uploaded_file)
+
+
+def _name(uploaded_file, model) -> str:
+    return uploaded_file.name[: model._meta.get_field("name").max_length]
+
+
+def _tell_the_office(unit: Unit, title: str, body: str, link: str) -> None:
+    if unit.parent is None:
+        return
+    notify(users=permissions.nearest_holders(Perm.REVIEW, [unit.parent])[unit.parent], title=title, body=body,
+           link=link)
+
+
+@transaction.atomic
+def briefing_file(*, actor, campaign: Campaign, unit: Unit, kind: str, title: str, text: str, day: date,
+                  files: Sequence = ()) -> Briefing:
+    """File an information report (信息报送) for ``unit``."""
+    _require_open(actor, campaign, unit, BRIEFING_PHASES)
+    if day > locks.today_local():
+        raise ValidationError({"day": _("A report cannot be dated after today.")})
+    _check(files)
+    briefing = Briefing.objects.create(campaign=campaign, unit=unit, kind=kind, title=title.strip(), text=text.strip(),
+                                       day=day, filed_by=actor)
+    for uploaded_file in files:
+        BriefingFile.objects.create(briefing=briefing, file=uploaded_file, name=_name(uploaded_file, BriefingFile),
+                                    uploaded_by=actor)
+    with translation.override(settings.LANGUAGE_CODE):
+        names = {"unit": unit.name, "title": briefing.title, "campaign": campaign.title}
+        _tell_the_office(unit, _("Information report from %(unit)s") % names,
+                         _("%(unit)s filed the information report “%(title)s” (“%(campaign)s”).") % names,
+                         reverse("oversight:briefing", args=[briefing.pk]))
+    return briefing
+
+
+def _filing_for_update(campaign: Campaign, unit: Unit, kind: str) -> Filing:
+    found = Filing.objects.select_for_update().filter(campaign=campaign, unit=unit, kind=kind).first()
+    return found or Filing(campaign=campaign, unit=unit, kind=kind)
+
+
+@transaction.atomic
+def filing_save(*, actor, campaign: Campaign, unit: Unit, kind: str, text: str, files: Sequence = ()) -> Filing:
+    """File or correct ``unit``'s summary report or implementation plan: its text, files added to those it has."""
+    _require_open(actor, campaign, unit, [Filing.PHASE_OF_KIND[kind]])
+    _check(files)
+    filing = _filing_for_update(campaign, unit, kind)
+    created = filing.pk is None
+    if not text.strip() and not files and (created or not filing.files.exists()):
+        raise ValidationError({"text": _("Write the report here or attach it as a file.")})
+    filing.text, filing.filed_by, filing._history_user = text.strip(), actor, actor
+    try:
+        with transaction.atomic():
+            filing.save()
+    except IntegrityError:
+        # Another user of the unit filed the first version a moment ago: this one corrects it.
+        filing = _filing_for_update(campaign, unit, kind)
+        created, filing.text, filing.filed_by, filing._history_user = False, text.strip(), actor, actor
+        filing.save()
+    for uploaded_file in files:
+        FilingFile.objects.create(filing=filing, file=uploaded_file, name=_name(uploaded_file, FilingFile),
+                                  uploaded_by=actor)
+    with translation.override(settings.LANGUAGE_CODE):
+        names = {"unit": unit.name, "report": filing.get_kind_display(), "campaign": campaign.title}
+        body = (_("%(unit)s filed its %(report)s (“%(campaign)s”).") if created
+                else _("%(unit)s corrected its %(report)s (“%(campaign)s”).")) % names
+        _tell_the_office(unit, _("%(report)s of %(unit)s") % names, body,
+                         reverse("oversight:filing", args=[filing.pk]))
+    return filing
+
+
+@transaction.atomic
+def quotas_set(*, actor, campaign: Campaign, minimums: dict[tuple[str, str], int]) -> None:
+    """Set how many information reports each kind of unit owes, by (level, kind); 0 removes the quota."""
+    permissions.require(actor, Perm.MANAGE, campaign.scope_unit)
+    for (level, kind), minimum in minimums.items():
+        if minimum:
+            BriefingQuota.objects.update_or_create(campaign=campaign, unit_level=level, unit_kind=kind,
+                                                   defaults={"minimum": minimum})
+        else:
+            BriefingQuota.objects.filter(campaign=campaign, unit_level=level, unit_kind=kind).delete()

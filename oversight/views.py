@@ -1,0 +1,156 @@
+"""A unit's campaign work page (its information reports, summary report and implementation plan, and the forms to file
+them), the pages of one briefing or report, the list of briefings the user may see, and the file downloads. Objects
+are looked up among the units the user may see, so others meet a 404."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from orgs import permissions
+from orgs import selectors as org_selectors
+from orgs.formtools import submit, submit_section
+from orgs.permissions import Perm
+from screening import locks
+from screening import selectors as screening_selectors
+from screening.locks import today_local
+
+from . import selectors, services
+from .forms import BriefingForm, FilingForm, QuotasForm
+from .models import BriefingQuota, Filing
+
+PAGE_SIZE = 50
+
+
+def _reporting_unit(request):
+    """The unit the user files for: their active membership's unit, or for an office the government it serves."""
+    membership = org_selectors.active_membership(request)
+    unit = membership and permissions.grant_unit(membership)
+    if not unit or not permissions.speaks_for(request.user, unit):
+        raise PermissionDenied(_("You do not report for any unit."))
+    return unit
+
+
+def _render_work(request, campaign, unit, **bound):
+    filings = selectors.own_filings(campaign, unit)
+    briefings = list(selectors.own_briefings(campaign, unit))
+    reports = []
+    for kind, label in Filing.Kind.choices:
+        filing = filings.get(kind)
+        reports.append({
+            "kind": kind, "label": label, "filing": filing,
+            "state": locks.filing_state(campaign, unit, [Filing.PHASE_OF_KIND[kind]]),
+            "phase": next((p for p in campaign.phases.all() if p.kind == Filing.PHASE_OF_KIND[kind]), None),
+            "form": bound.get(f"{kind}_form") or FilingForm(filing=filing),
+        })
+    return render(request, "oversight/work.html", {
+        "campaign": campaign,
+        "unit": unit,
+        "briefings": briefings,
+        "quota": selectors.quotas(campaign, [unit])[unit.pk],
+        "briefing_state": locks.filing_state(campaign, unit, services.BRIEFING_PHASES),
+        "briefing_form": bound.get("briefing_form") or BriefingForm(initial={"day": today_local()}),
+        "reports": reports,
+    })
+
+
+@login_required
+def work(request, slug):
+    campaign = screening_selectors.campaign_for_user_or_404(request.user, slug)
+    return _render_work(request, campaign, _reporting_unit(request))
+
+
+@login_required
+@require_POST
+def briefing_add(request, slug):
+    campaign = screening_selectors.campaign_for_user_or_404(request.user, slug)
+    unit = _reporting_unit(request)
+    form = BriefingForm(request.POST, request.FILES)
+    return submit_section(
+        request, form,
+        lambda: services.briefing_file(actor=request.user, campaign=campaign, unit=unit, **form.cleaned_data),
+        done=_("The information report has been filed; the office has been told."),
+        page_url=reverse("oversight:work", args=[campaign.slug]), section="briefing",
+        render_page=lambda **bound: _render_work(request, campaign, unit, **bound),
+    )
+
+
+@login_required
+@require_POST
+def filing_save(request, slug, kind):
+    if kind not in Filing.Kind.values:
+        raise Http404
+    campaign = screening_selectors.campaign_for_user_or_404(request.user, slug)
+    unit = _reporting_unit(request)
+    form = FilingForm(request.POST, request.FILES)
+    return submit_section(
+        request, form,
+        lambda: services.filing_save(actor=request.user, campaign=campaign, unit=unit, kind=kind,
+                                     **form.cleaned_data),
+        done=_("The report has been filed; the office has been told."),
+        page_url=reverse("oversight:work", args=[campaign.slug]), section=kind,
+        render_page=lambda **bound: _render_work(request, campaign, unit, **bound),
+    )
+
+
+@login_required
+def briefings(request, slug):
+    campaign = screening_selectors.campaign_for_user_or_404(request.user, slug)
+    permissions.require_anywhere(request.user, Perm.VIEW)
+    found = selectors.briefings_visible_to(request.user, campaign).order_by("unit__path", "-day", "-pk")
+    unit_id = request.GET.get("unit", "")
+    if unit_id.isdigit():
+        found = found.filter(unit_id=int(unit_id))
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "oversight/briefings.html", {"campaign": campaign, "page": page})
+
+
+@login_required
+def briefing(request, pk):
+    found = selectors.briefing_for_user_or_404(request.user, pk)
+    return render(request, "oversight/briefing.html", {"briefing": found, "files": found.files.all()})
+
+
+@login_required
+def filing(request, pk):
+    found = selectors.filing_for_user_or_404(request.user, pk)
+    return render(request, "oversight/filing.html", {"filing": found, "files": found.files.all()})
+
+
+def _download(stored):
+    try:
+        file = stored.file.open("rb")
+    except FileNotFoundError:
+        raise Http404
+    return FileResponse(file, as_attachment=True, filename=stored.name)
+
+
+@login_required
+def briefing_file(request, pk):
+    """Files are served only here and below, never from a public media URL."""
+    return _download(selectors.briefing_file_for_user_or_404(request.user, pk))
+
+
+@login_required
+def filing_file(request, pk):
+    return _download(selectors.filing_file_for_user_or_404(request.user, pk))
+
+
+@login_required
+def quotas(request, slug):
+    """The admin's page of the campaign's quotas of information reports."""
+    campaign = screening_selectors.campaign_for_user_or_404(request.user, slug)
+    permissions.require(request.user, Perm.MANAGE, campaign.scope_unit)
+    current = {(q.unit_level, q.unit_kind): q.minimum for q in BriefingQuota.objects.filter(campaign=campaign)}
+    form = QuotasForm(request.POST or None, kinds=selectors.quota_kinds(campaign), current=current)
+    if request.method == "POST" and submit(
+        form, lambda: services.quotas_set(actor=request.user, campaign=campaign, minimums=form.minimums())
+    ):
+        messages.success(request, _("The quotas have been saved."))
+        return redirect("oversight:quotas", campaign.slug)
+    return render(request, "oversight/quotas.html", {"campaign": campaign, "form": form})
