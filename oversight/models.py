@@ -109,3 +109,19 @@ class FilingFile(_File):
 
     filing = models.ForeignKey(Filing, on_delete=models.PROTECT, related_name="files")
     file = models.FileField(_("file"), upload_to="filings/%Y/%m/")
+
+
+class Chase(models.Model):
+    """催报: the office reminding a unit of what it has not yet handed in, as sent."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="chases")
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+")
+    missing = models.TextField(_("what was missing"))
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder from the office")
+        verbose_name_plural = _("reminders from the office")
+        ordering = ["-sent_at"]
+        indexes = [models.Index(fields=["campaign", "unit"], name="chase_campaign_unit")]

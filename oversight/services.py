@@ -19,7 +19,7 @@ from orgs.services import notify
 from screening import locks
 from screening.models import Campaign, Phase
 
-from .models import Briefing, BriefingFile, BriefingQuota, Filing, FilingFile
+from .models import Briefing, BriefingFile, BriefingQuota, Chase, Filing, FilingFile
 
 # A briefing may come at any point of the campaign, from its first phase to its last deadline.
 BRIEFING_PHASES = tuple(Phase.Kind.values)
@@ -114,3 +114,29 @@ def quotas_set(*, actor, campaign: Campaign, minimums: dict[tuple[str, str], int
                                                    defaults={"minimum": minimum})
         else:
             BriefingQuota.objects.filter(campaign=campaign, unit_level=level, unit_kind=kind).delete()
+
+
+def _speakers(unit: Unit) -> set:
+    """Who files for ``unit`` (orgs.permissions.speaks_for): its staff, or for a government its own office."""
+    enterers = permissions.holders(Perm.ENTER, [unit])[unit]
+    reviewers = permissions.holders(Perm.REVIEW, [unit, unit.parent]) if unit.parent else {unit: set()}
+    return enterers | (reviewers[unit] - reviewers.get(unit.parent, set()))
+
+
+@transaction.atomic
+def chase(*, actor, campaign: Campaign, unit: Unit, missing: Sequence[str]) -> Chase:
+    """催报: remind ``unit`` of what it has not handed in, under the bell and by e-mail, and log it. The office above
+    the unit does this."""
+    if unit.parent is None:
+        raise ValidationError(_("The top unit is chased by nobody in this system."))
+    permissions.require(actor, Perm.REVIEW, unit.parent)
+    if not missing:
+        raise ValidationError(_("%(unit)s has handed in everything.") % {"unit": unit.name})
+    sent = Chase.objects.create(campaign=campaign, unit=unit, missing="\n".join(missing), sent_by=actor)
+    with translation.override(settings.LANGUAGE_CODE):
+        names = {"campaign": campaign.title, "unit": unit.name, "missing": "、".join(missing)}
+        notify(users=_speakers(unit), title=_("The office asks %(unit)s to report") % names,
+               body=_("For “%(campaign)s”, %(unit)s has not yet handed in: %(missing)s. Please do so as soon as "
+                      "possible.") % names,
+               link=reverse("oversight:work", args=[campaign.slug]))
+    return sent

@@ -7,7 +7,6 @@ city office for its counties.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,7 +21,7 @@ from orgs.models import LeadingGroup, Unit
 from orgs.permissions import Perm
 from screening import locks
 from screening import selectors as screening_selectors
-from screening.models import Campaign, Phase, UnitSubmission
+from screening.models import Campaign, UnitSubmission
 
 from . import notices
 
@@ -220,7 +219,7 @@ def approval_grid(campaign: Campaign, unit: Unit) -> Grid:
     clues = {pk: sum(n for status, n in found.items() if status != Clue.Status.WITHDRAWN)
              for pk, found in clues_by_status.items()}
     pending = {pk: sum(found.get(status, 0) for status in Clue.EDITABLE) for pk, found in clues_by_status.items()}
-    due = _due(campaign)
+    due = locks.data_due(campaign)
     rows = []
     for member in overseen:
         submission = submissions.get(member.pk)
@@ -257,7 +256,3 @@ def _counts(queryset, units: list[Unit], *, paths: dict[int, str], by: str | Non
                 counts[unit.pk] += n
     return counts
 
-
-def _due(campaign: Campaign) -> datetime | None:
-    deadlines = [p.deadline for p in campaign.phases.all() if p.kind == Phase.Kind.SCREENING]
-    return locks.end_of_day(max(deadlines)) if deadlines else None

@@ -47,6 +47,12 @@ def end_of_day(day: date) -> datetime:
     return datetime.combine(day, time.max, tzinfo=local_zone())
 
 
+def data_due(campaign: Campaign) -> datetime | None:
+    """When a unit's data is due: the end of the campaign's last screening deadline (phases prefetched, no query)."""
+    deadlines = [p.deadline for p in campaign.phases.all() if p.kind == Phase.Kind.SCREENING]
+    return end_of_day(max(deadlines)) if deadlines else None
+
+
 def entry_state(campaign: Campaign, unit: Unit, *, now: datetime | None = None) -> EntryState:
     now = now or timezone.now()
     if not unit.path.startswith(campaign.scope_unit.path):

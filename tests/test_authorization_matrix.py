@@ -147,6 +147,8 @@ MATRIX: dict[str, Row] = {
     "reports:campaign": Row("AAAN", "AAAN", args=("campaign",), query=(("unit", "unit"),)),
     "reports:build": Row("MMMM", "AAAN", args=("campaign",), query=(("unit", "unit"),), data=(("kind", "=ledger"),)),
     "reports:county_return": Row("FAFN", "FAFN", args=("campaign",)),
+    "reports:completeness": Row("FAAN", "FAAN", args=("campaign",), query=(("unit", "unit"),)),
+    "reports:chase": Row("MMMM", "FAFN", args=("campaign",), query=(("unit", "unit"),), data=(("target", "=late"),)),
     "reports:preview": Row("AAAN", "AAAN", args=("campaign", "=attachment1"), query=(("unit", "unit"),)),
     # oversight: the unit's campaign work (staff for their unit, the county office for its county)
     "oversight:work": Row("AAFF", "AAFF", args=("campaign",)),
