@@ -90,6 +90,7 @@ def _render_detail(request, campaign: Campaign, grant_form: LockExceptionForm):
             "managed_elsewhere": not may_manage and permissions.has_anywhere(user, Perm.MANAGE),
             "may_review": may_review,
             "follows": selectors.units_followed_in(user, campaign).exists(),
+            "speaks": bool(membership) and permissions.speaks_for(user, permissions.grant_unit(membership)),
             "lock_exceptions": selectors.open_lock_exceptions_visible_to(user, campaign) if may_review else (),
             "grant_form": grant_form,
         },

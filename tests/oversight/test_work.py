@@ -160,3 +160,18 @@ def test_the_admin_sets_the_quotas_per_kind_of_unit(client, tree, campaign):
     assert list(BriefingQuota.objects.values_list("unit_kind", flat=True)) == ["department"]
     client.force_login(tree.user("office"))
     assert client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize("user, shown, hidden", [
+    ("staff", ["oversight:work"], ["reports:completeness", "oversight:quotas"]),
+    ("office", ["oversight:work", "reports:completeness", "oversight:briefings"], ["oversight:quotas"]),
+    ("leader", ["reports:completeness", "oversight:briefings"], ["oversight:work"]),
+    ("admin", ["oversight:quotas"], ["oversight:work", "reports:completeness"]),
+])
+def test_the_campaign_page_leads_each_role_to_its_campaign_work(client, tree, campaign, user, shown, hidden):
+    client.force_login(tree.user(user))
+    page = client.get(reverse("screening:campaign_detail", args=[campaign.slug])).content.decode()
+    for name in shown:
+        assert f'href="{reverse(name, args=[campaign.slug])}"' in page, name
+    for name in hidden:
+        assert f'href="{reverse(name, args=[campaign.slug])}"' not in page, name
