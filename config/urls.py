@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
-from orgs.views import home
+from reports.views.home import home
 
 admin.site.site_header = admin.site.site_title = _("Illegal fundraising risk screening")
 admin.site.index_title = _("Administration")

@@ -11,11 +11,6 @@ from .permissions import Perm
 
 
 @login_required
-def home(request):
-    return render(request, "home.html", {"active": selectors.active_membership(request)})
-
-
-@login_required
 def unit_tree(request):
     permissions.require_anywhere(request.user, Perm.VIEW)
     units = list(selectors.units_visible_to(request.user).order_by("path"))

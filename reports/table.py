@@ -27,6 +27,7 @@ class Row:
     labels: list[str]
     values: dict[str, Decimal | int | str]
     is_total: bool = False
+    term_id: int | None = None  # the taxonomy leaf of the row, where the home page links it to the ledger
 
 
 @dataclass(frozen=True)

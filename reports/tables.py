@@ -190,14 +190,14 @@ def _add_block(table: Table, terms: list[Term], block: _Block, label: str, order
     for top in filter(shown, children[None]):
         items = [child for child in children[top.pk] if shown(child)]
         if not children[top.pk]:
-            row = Row([label, top.name, ""], block.values(top, order))
+            row = Row([label, top.name, ""], block.values(top, order), term_id=top.pk)
             table.merges.append(Merge(len(table.rows), 1, len(table.rows), 2))
             table.rows.append(row)
             leaf_rows.append(row)
             continue
         start = len(table.rows)
         for item in items:
-            row = Row([label, top.name, item.name], block.values(item, order))
+            row = Row([label, top.name, item.name], block.values(item, order), term_id=item.pk)
             table.rows.append(row)
             leaf_rows.append(row)
         if len(items) > 1:

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import completeness
 
 app_name = "reports"
 urlpatterns = [
@@ -10,7 +11,7 @@ urlpatterns = [
     path("<slug:slug>/", views.campaign_reports, name="campaign"),
     path("<slug:slug>/build/", views.build, name="build"),
     path("<slug:slug>/county-return/", views.county_return, name="county_return"),
-    path("<slug:slug>/completeness/", views.completeness_page, name="completeness"),
-    path("<slug:slug>/completeness/remind/", views.chase, name="chase"),
+    path("<slug:slug>/completeness/", completeness.completeness_page, name="completeness"),
+    path("<slug:slug>/completeness/remind/", completeness.chase, name="chase"),
     path("<slug:slug>/<str:kind>/", views.preview, name="preview"),
 ]

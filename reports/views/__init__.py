@@ -6,47 +6,25 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.routers import report_reads
 
 from orgs import permissions
-from orgs import selectors as org_selectors
 from orgs.formtools import add_refusal
 from orgs.models import Unit
 from orgs.permissions import Perm
-from oversight import services as oversight_services
 from review import services as review_services
 from review.models import CountyReturn
 from screening import selectors as screening_selectors
 
-from . import completeness, selectors, services, tables
-from .forms import CountyReturnForm, UnitPickerForm
-from .models import ReportRun
-from .table import body_grid, header_grid
+from .. import selectors, services, tables
+from ..forms import CountyReturnForm, UnitPickerForm
+from ..models import ReportRun
+from ..table import body_grid, header_grid
+from .scope import chosen_unit
 
 PREVIEWS = {"attachment1": tables.attachment1, "attachment2": tables.attachment2, "attachment3": tables.attachment3}
-
-
-def _chosen_unit(request, campaign) -> Unit:
-    """The unit asked for, else the user's active unit (or the nearest one whose tables they may see)."""
-    units = selectors.units_for_tables(request.user, campaign)
-    if "unit" in request.GET or "unit" in request.POST:
-        try:
-            chosen = int(request.GET.get("unit") or request.POST.get("unit"))
-        except ValueError:
-            raise Http404
-        return selectors.unit_for_tables_or_404(request.user, campaign, chosen)
-    active = org_selectors.active_membership(request)
-    if active is not None:
-        preferred = units.filter(pk=active.unit.jurisdiction.pk).first()
-        if preferred:
-            return preferred
-    first = units.first()
-    if first is None:
-        raise Http404
-    return first
 
 
 @login_required
@@ -61,7 +39,7 @@ def index(request):
 @login_required
 def campaign_reports(request, slug):
     campaign = screening_selectors.campaign_for_user_or_404(request.user, slug)
-    unit = _chosen_unit(request, campaign)
+    unit = chosen_unit(request, campaign)
     return render(request, "reports/campaign.html", {
         "campaign": campaign,
         "unit": unit,
@@ -80,7 +58,7 @@ def preview(request, slug, kind):
     if kind not in PREVIEWS:
         raise Http404
     campaign = screening_selectors.campaign_for_user_or_404(request.user, slug)
-    unit = _chosen_unit(request, campaign)
+    unit = chosen_unit(request, campaign)
     with report_reads():
         table = PREVIEWS[kind](campaign=campaign, unit=unit)
     return render(request, "reports/preview.html", {
@@ -96,7 +74,7 @@ def preview(request, slug, kind):
 @require_POST
 def build(request, slug):
     campaign = screening_selectors.campaign_for_user_or_404(request.user, slug)
-    unit = _chosen_unit(request, campaign)
+    unit = chosen_unit(request, campaign)
     try:
         run = services.report_run_request(actor=request.user, kind=request.POST.get("kind", ""), campaign=campaign,
                                           unit=unit)
@@ -128,7 +106,7 @@ def run_download(request, pk):
 @login_required
 def county_return(request, slug):
     campaign = screening_selectors.campaign_for_user_or_404(request.user, slug)
-    county = _chosen_unit(request, campaign)
+    county = chosen_unit(request, campaign)
     permissions.require(request.user, Perm.REVIEW, county)
     filed = CountyReturn.objects.filter(county=county, year=campaign.year).first()
     proposed = tables.proposed_case_counts(campaign, [county]).get(county.pk, 0)
@@ -153,41 +131,3 @@ def county_return(request, slug):
         "campaign": campaign, "county": county, "form": form, "proposed": proposed, "filed": filed,
     })
 
-
-@login_required
-def completeness_page(request, slug):
-    """Reporting completeness of the units expected to report beneath the chosen unit, with the reminders (催报)."""
-    campaign = screening_selectors.campaign_for_user_or_404(request.user, slug)
-    unit = _chosen_unit(request, campaign)
-    followed = permissions.require_follows_progress(request.user, unit)
-    return render(request, "reports/completeness.html", {
-        "campaign": campaign, "unit": unit, "found": completeness.completeness(campaign, unit),
-        "may_chase": Perm.REVIEW in followed,
-        "unit_picker": UnitPickerForm(units=selectors.units_for_tables(request.user, campaign), unit=unit),
-    })
-
-
-@login_required
-@require_POST
-def chase(request, slug):
-    """Remind one unit (``target``: its id) or every late one (``target=late``) of what it owes."""
-    campaign = screening_selectors.campaign_for_user_or_404(request.user, slug)
-    unit = _chosen_unit(request, campaign)
-    permissions.require(request.user, Perm.REVIEW, unit)
-    found = completeness.completeness(campaign, unit)
-    target = request.POST.get("target", "")
-    lines = found.late if target == "late" else [line for line in found.lines if str(line.unit.pk) == target]
-    if not lines and target != "late":
-        raise Http404
-    chased, refused = [], []
-    for line in lines:
-        try:
-            oversight_services.chase(actor=request.user, campaign=campaign, unit=line.unit, missing=line.missing)
-            chased.append(line.unit.name)
-        except ValidationError as error:
-            refused.extend(error.messages)
-    if chased:
-        messages.success(request, _("Reminded: %(units)s.") % {"units": "、".join(chased)})
-    if refused or not chased:
-        messages.error(request, "\n".join(refused) or _("No unit is late."))
-    return redirect(f"{reverse('reports:completeness', args=[campaign.slug])}?unit={unit.pk}")
