@@ -56,3 +56,29 @@ class QuotasForm(forms.Form):
 
     def minimums(self) -> dict[tuple[str, str], int]:
         return {pair: self.cleaned_data[name] for name, pair in self.kinds.items()}
+
+
+class BulletinForm(forms.Form):
+    """The office's choice of reports, each with its place in the bulletin (1, 2, 3…; ticked reports without a place
+    follow in the list's order)."""
+
+    title = forms.CharField(label=_("Title"), max_length=100, initial="防范和处置非法集资工作简报")
+    day = forms.DateField(label=_("Date"), widget=DateInput())
+    send_to = forms.CharField(label=_("Sent to (发)"), max_length=500, required=False)
+    copy_to = forms.CharField(label=_("Copied to (抄送)"), max_length=500, required=False)
+    briefings = forms.ModelMultipleChoiceField(label=_("Information reports"), queryset=Briefing.objects.none(),
+                                               widget=forms.CheckboxSelectMultiple, required=False)
+
+    def __init__(self, *args, briefings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["briefings"].queryset = briefings
+        self.fields["briefings"].label_from_instance = lambda b: f"{b.day:%Y-%m-%d} {b.unit.name}：{b.title}"
+
+    def ordered_briefings(self) -> list[Briefing]:
+        chosen = list(self.cleaned_data["briefings"])
+
+        def place(briefing: Briefing) -> tuple[int, int]:
+            given = str(self.data.get(f"order_{briefing.pk}", "")).strip()
+            return (int(given) if given.isdigit() else 10_000, chosen.index(briefing))
+
+        return sorted(chosen, key=place)

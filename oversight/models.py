@@ -125,3 +125,42 @@ class Chase(models.Model):
         verbose_name_plural = _("reminders from the office")
         ordering = ["-sent_at"]
         indexes = [models.Index(fields=["campaign", "unit"], name="chase_campaign_unit")]
+
+
+class Bulletin(models.Model):
+    """工作简报: a numbered issue the office compiles from the units' information reports. Numbered per issuing
+    government and year (第 N 期), as the offices number their bulletins."""
+
+    issuer = models.ForeignKey(Unit, verbose_name=_("issued for"), on_delete=models.PROTECT, related_name="bulletins")
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="bulletins")
+    year = models.PositiveSmallIntegerField(_("year"))
+    number = models.PositiveSmallIntegerField(_("issue number"))
+    title = models.CharField(_("title"), max_length=100)
+    day = models.DateField(_("date"))
+    send_to = models.CharField(_("sent to"), max_length=500, blank=True)
+    copy_to = models.CharField(_("copied to"), max_length=500, blank=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bulletin")
+        verbose_name_plural = _("bulletins")
+        ordering = ["-year", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "year", "number"], name="one_bulletin_per_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.year}年第{self.number}期"
+
+
+class BulletinItem(models.Model):
+    bulletin = models.ForeignKey(Bulletin, on_delete=models.CASCADE, related_name="items")
+    briefing = models.ForeignKey(Briefing, on_delete=models.PROTECT, related_name="+")
+    order = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [
+            models.UniqueConstraint(fields=["bulletin", "briefing"], name="a_briefing_once_per_bulletin"),
+        ]

@@ -4,6 +4,7 @@ for the office the figures of many units at once, in a fixed number of queries."
 from collections.abc import Iterable
 
 from django.db.models import Count, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from orgs import permissions
@@ -12,7 +13,7 @@ from orgs.permissions import Perm
 from screening import selectors as screening_selectors
 from screening.models import Campaign
 
-from .models import Briefing, BriefingFile, BriefingQuota, Filing, FilingFile
+from .models import Briefing, BriefingFile, BriefingQuota, Bulletin, Filing, FilingFile
 
 
 def _seen_by(user) -> QuerySet[Unit]:
@@ -79,3 +80,25 @@ def quota_kinds(campaign: Campaign) -> list[tuple[str, str]]:
     expected = screening_selectors.reporting_units(campaign).values_list("level", "kind").distinct().order_by()
     quoted = BriefingQuota.objects.filter(campaign=campaign).values_list("unit_level", "unit_kind")
     return sorted(set(expected) | set(quoted))
+
+
+# The office picks a bulletin's reports among the latest: older ones have had their bulletin.
+BULLETIN_CANDIDATES = 200
+
+
+def bulletin_candidates(campaign: Campaign, issuer: Unit) -> QuerySet[Briefing]:
+    latest = (Briefing.objects.filter(campaign=campaign, unit__path__startswith=issuer.path)
+              .order_by("-day", "-pk").values("pk")[:BULLETIN_CANDIDATES])
+    return Briefing.objects.filter(pk__in=latest).select_related("unit").order_by("-day", "-pk")
+
+
+def bulletins_of(issuer: Unit) -> QuerySet[Bulletin]:
+    return Bulletin.objects.filter(issuer=issuer).select_related("issued_by").prefetch_related("items__briefing")
+
+
+def bulletin_for_user_or_404(user, pk: int) -> Bulletin:
+    """A bulletin, for those who may read its issuing government's work (its office and leaders, the office above)."""
+    bulletin = get_object_or_404(Bulletin.objects.select_related("issuer"), pk=pk, issuer__in=_seen_by(user))
+    if not permissions.follows_progress(user, bulletin.issuer):
+        raise Http404
+    return bulletin

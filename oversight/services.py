@@ -19,7 +19,7 @@ from orgs.services import notify
 from screening import locks
 from screening.models import Campaign, Phase
 
-from .models import Briefing, BriefingFile, BriefingQuota, Chase, Filing, FilingFile
+from .models import Briefing, BriefingFile, BriefingQuota, Bulletin, BulletinItem, Chase, Filing, FilingFile
 
 # A briefing may come at any point of the campaign, from its first phase to its last deadline.
 BRIEFING_PHASES = tuple(Phase.Kind.values)
@@ -140,3 +140,36 @@ def chase(*, actor, campaign: Campaign, unit: Unit, missing: Sequence[str]) -> C
                       "possible.") % names,
                link=reverse("oversight:work", args=[campaign.slug]))
     return sent
+
+
+@transaction.atomic
+def bulletin_issue(*, actor, campaign: Campaign, issuer: Unit, briefings: Sequence[Briefing], title: str, day: date,
+                   send_to: str = "", copy_to: str = "") -> Bulletin:
+    """Issue the next numbered bulletin (工作简报) of ``issuer``'s office from ``briefings``, in their order, and tell
+    the units whose reports it adopts."""
+    permissions.require(actor, Perm.REVIEW, issuer)
+    permissions.require_speaks_for(actor, issuer)
+    chosen = list(dict.fromkeys(briefings))
+    if not chosen:
+        raise ValidationError({"briefings": _("Choose the information reports the bulletin carries.")})
+    outside = [b.title for b in chosen if b.campaign_id != campaign.pk or not b.unit.path.startswith(issuer.path)]
+    if outside:
+        raise ValidationError({"briefings": _("Not reports of this campaign beneath %(unit)s: %(titles)s") % {
+            "unit": issuer.name, "titles": "、".join(outside)}})
+    # Numbers follow one another per government and year: two offices issuing at once wait for each other here.
+    Unit.objects.select_for_update().only("pk").get(pk=issuer.pk)
+    last = Bulletin.objects.filter(issuer=issuer, year=day.year).order_by("-number").values_list("number", flat=True)
+    bulletin = Bulletin.objects.create(
+        issuer=issuer, campaign=campaign, year=day.year, number=(last.first() or 0) + 1, title=title.strip(), day=day,
+        send_to=send_to.strip(), copy_to=copy_to.strip(), issued_by=actor,
+    )
+    BulletinItem.objects.bulk_create(
+        BulletinItem(bulletin=bulletin, briefing=briefing, order=index) for index, briefing in enumerate(chosen, 1)
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        for briefing in chosen:
+            names = {"title": briefing.title, "bulletin": str(bulletin)}
+            notify(users=_speakers(briefing.unit), title=_("Your report is in %(bulletin)s") % names,
+                   body=_("“%(title)s” has been adopted in %(bulletin)s.") % names,
+                   link=reverse("oversight:briefing", args=[briefing.pk]))
+    return bulletin

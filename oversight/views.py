@@ -5,7 +5,8 @@ are looked up among the units the user may see, so others meet a 404."""
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
+from django.utils.http import content_disposition_header
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,11 +21,13 @@ from screening import locks
 from screening import selectors as screening_selectors
 from screening.locks import today_local
 
+from . import bulletin_docx as bulletin_docx_module
 from . import selectors, services
-from .forms import BriefingForm, FilingForm, QuotasForm
+from .forms import BriefingForm, BulletinForm, FilingForm, QuotasForm
 from .models import BriefingQuota, Filing
 
 PAGE_SIZE = 50
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _reporting_unit(request):
@@ -154,3 +157,58 @@ def quotas(request, slug):
         messages.success(request, _("The quotas have been saved."))
         return redirect("oversight:quotas", campaign.slug)
     return render(request, "oversight/quotas.html", {"campaign": campaign, "form": form})
+
+
+def _issuer(request):
+    """The government whose bulletins the user reads: the one their office or leading group serves."""
+    membership = org_selectors.active_membership(request)
+    unit = membership and permissions.grant_unit(membership)
+    if not unit or not permissions.follows_progress(request.user, unit):
+        raise PermissionDenied(_("Bulletins are issued and read by the office and the leaders."))
+    return unit
+
+
+def _may_issue(user, issuer) -> bool:
+    return permissions.speaks_for(user, issuer) and permissions.has(user, Perm.REVIEW, issuer)
+
+
+def _render_bulletins(request, campaign, issuer, form=None):
+    may_issue = _may_issue(request.user, issuer)
+    candidates = selectors.bulletin_candidates(campaign, issuer)
+    return render(request, "oversight/bulletins.html", {
+        "campaign": campaign, "issuer": issuer, "bulletins": selectors.bulletins_of(issuer), "may_issue": may_issue,
+        "form": form or BulletinForm(briefings=candidates, initial={"day": today_local()}),
+    })
+
+
+@login_required
+def bulletins(request, slug):
+    campaign = screening_selectors.campaign_for_user_or_404(request.user, slug)
+    return _render_bulletins(request, campaign, _issuer(request))
+
+
+@login_required
+@require_POST
+def bulletin_issue(request, slug):
+    campaign = screening_selectors.campaign_for_user_or_404(request.user, slug)
+    issuer = _issuer(request)
+    if not _may_issue(request.user, issuer):
+        raise PermissionDenied(_("Bulletins are issued by the office of %(unit)s.") % {"unit": issuer.name})
+    form = BulletinForm(request.POST, briefings=selectors.bulletin_candidates(campaign, issuer))
+    issued = []
+    if submit(form, lambda: issued.append(services.bulletin_issue(
+        actor=request.user, campaign=campaign, issuer=issuer, briefings=form.ordered_briefings(),
+        title=form.cleaned_data["title"], day=form.cleaned_data["day"], send_to=form.cleaned_data["send_to"],
+        copy_to=form.cleaned_data["copy_to"],
+    ))):
+        messages.success(request, _("%(bulletin)s has been issued.") % {"bulletin": issued[0]})
+        return redirect("oversight:bulletins", campaign.slug)
+    return _render_bulletins(request, campaign, issuer, form)
+
+
+@login_required
+def bulletin_docx(request, pk):
+    bulletin = selectors.bulletin_for_user_or_404(request.user, pk)
+    response = HttpResponse(bulletin_docx_module.render(bulletin), content_type=DOCX)
+    response["Content-Disposition"] = content_disposition_header(True, f"{bulletin}.docx")
+    return response

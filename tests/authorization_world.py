@@ -72,6 +72,9 @@ def build_world() -> World:
         filing = oversight_services.filing_save(
             actor=staff, campaign=scope_campaign, unit=unit, kind=Filing.Kind.PLAN, text="实施方案",
             files=[SimpleUploadedFile("方案.pdf", b"%PDF-1.4")])
+        bulletin = oversight_services.bulletin_issue(
+            actor=office, campaign=scope_campaign, issuer=unit.parent, briefings=[briefing], title="工作简报",
+            day=today_local())
         run = report_services.report_run_request(actor=staff, kind="ledger", campaign=scope_campaign, unit=unit)
         objects = {
             "campaign": scope_campaign,
@@ -91,6 +94,7 @@ def build_world() -> World:
             "briefing_file": briefing.files.get(),
             "filing": filing,
             "filing_file": filing.files.get(),
+            "bulletin": bulletin,
         }
         for kind, obj in objects.items():
             world.objects.setdefault(kind, {})[scope] = obj

@@ -160,6 +160,10 @@ MATRIX: dict[str, Row] = {
     "oversight:briefing_file": Row("AAAN", "AAAN", args=("briefing_file",)),
     "oversight:filing": Row("AAAN", "AAAN", args=("filing",)),
     "oversight:filing_file": Row("AAAN", "AAAN", args=("filing_file",)),
+    # oversight: the office's bulletins, read by its leaders
+    "oversight:bulletins": Row("FAAF", "FAAF", args=("campaign",)),
+    "oversight:bulletin_issue": Row("MMMM", "FAFF", args=("campaign",)),
+    "oversight:bulletin_docx": Row("NAAN", "NAAN", args=("bulletin",)),
     # screening: campaigns, configured by the admin
     "screening:campaign_list": Row("AAAA", "AAAA"),
     "screening:campaign_create": Row("FFFA", "FFFA"),

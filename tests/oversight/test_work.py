@@ -163,9 +163,10 @@ def test_the_admin_sets_the_quotas_per_kind_of_unit(client, tree, campaign):
 
 
 @pytest.mark.parametrize("user, shown, hidden", [
-    ("staff", ["oversight:work"], ["reports:completeness", "oversight:quotas"]),
-    ("office", ["oversight:work", "reports:completeness", "oversight:briefings"], ["oversight:quotas"]),
-    ("leader", ["reports:completeness", "oversight:briefings"], ["oversight:work"]),
+    ("staff", ["oversight:work"], ["reports:completeness", "oversight:quotas", "oversight:bulletins"]),
+    ("office", ["oversight:work", "reports:completeness", "oversight:briefings", "oversight:bulletins"],
+     ["oversight:quotas"]),
+    ("leader", ["reports:completeness", "oversight:briefings", "oversight:bulletins"], ["oversight:work"]),
     ("admin", ["oversight:quotas"], ["oversight:work", "reports:completeness"]),
 ])
 def test_the_campaign_page_leads_each_role_to_its_campaign_work(client, tree, campaign, user, shown, hidden):
