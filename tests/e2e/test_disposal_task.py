@@ -1,6 +1,8 @@
 """A disposal from the office's plan to the responsible unit's report, and several drafts submitted at once, in a real
 browser."""
 
+import re
+
 from ledger import services as ledger_services
 from ledger.models import Clue
 from review import services
@@ -18,7 +20,7 @@ def test_the_responsible_unit_finds_its_task_in_the_menu_and_reports_it_finished
         instructions="责令整改并报送整改报告"))
 
     log_in(page, "department_staff")
-    page.get_by_role("link", name="处置任务").click()
+    page.get_by_role("navigation", name="主菜单").get_by_role("link", name=re.compile("^处置任务")).click()
     page.get_by_role("link", name="天津某某投资管理有限公司").click()
     assert "责令整改并报送整改报告" in page.locator("#plan").inner_text()
     page.locator("#stage-stage").select_option(label="处置完毕")
