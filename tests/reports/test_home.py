@@ -13,6 +13,8 @@ from ledger import services as ledger_services
 from oversight.models import BriefingQuota
 from reports import dashboard, tables
 from review import services as review_services
+from review.models import Disposal
+from review.services import DisposalPlan
 from screening.locks import today_local
 from screening.models import Campaign
 from tests.conftest import build_clue_data, campaign_term
@@ -98,3 +100,15 @@ def test_the_admin_sees_the_campaigns_they_configure(client, tree, open_campaign
     page = client.get(reverse("home")).content.decode()
     assert reverse("screening:campaign_detail", args=[open_campaign.slug]) in page
     assert (TODAY + timedelta(days=20)).strftime("%Y-%m-%d") in page
+
+
+def test_staff_see_the_disposal_tasks_of_their_unit_and_those_overdue(client, tree, open_campaign):
+    clue = submit(tree, open_campaign)
+    review_services.disposal_save(actor=tree.user("office"), clue=clue, plan=DisposalPlan(
+        responsible_unit=tree.unit("township"), track="rectify", measures=[campaign_term(open_campaign, "规范整改")],
+        deadline=TODAY + timedelta(days=3)))
+    client.force_login(tree.user("staff"))
+    page = client.get(reverse("home")).content.decode()
+    assert "1 项处置任务未完成" in page and "项逾期" not in page
+    Disposal.objects.update(deadline=TODAY - timedelta(days=1))
+    assert "1 项逾期" in client.get(reverse("home")).content.decode()
