@@ -230,6 +230,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "review.tasks.send_overdue_notices_task",
         "schedule": crontab(hour=8, minute=10),
     },
+    "overdue-inspection-actions": {
+        "task": "oversight.tasks.send_overdue_action_notices_task",
+        "schedule": crontab(hour=8, minute=20),
+    },
     "abandoned-report-runs": {
         "task": "reports.tasks.fail_abandoned_runs_task",
         "schedule": 60.0,

@@ -5,7 +5,7 @@ from orgs import uploads
 from orgs.models import Unit
 from screening.forms import DateInput
 
-from .models import Briefing, Filing
+from .models import Briefing, Filing, Inspection
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -82,3 +82,34 @@ class BulletinForm(forms.Form):
             return (int(given) if given.isdigit() else 10_000, chosen.index(briefing))
 
         return sorted(chosen, key=place)
+
+
+class InspectionForm(forms.ModelForm):
+    class Meta:
+        model = Inspection
+        fields = ["unit", "day", "inspectors", "findings", "score"]
+        widgets = {"day": DateInput(), "findings": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
+class ActionForm(forms.Form):
+    text = forms.CharField(label=_("Action required"), max_length=500, required=False)
+    deadline = forms.DateField(label=_("Deadline"), widget=DateInput(), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("text") and not data.get("deadline"):
+            self.add_error("deadline", _("Give the action a deadline."))
+        if data.get("deadline") and not data.get("text"):
+            self.add_error("text", _("Say what the unit must do."))
+        return data
+
+
+ActionFormSet = forms.formset_factory(ActionForm, extra=3)
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("What the unit has done"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -164,3 +164,68 @@ class BulletinItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["bulletin", "briefing"], name="a_briefing_once_per_bulletin"),
         ]
+
+
+class Inspection(models.Model):
+    """督导检查: a visit of the office (or of the unit the campaign names) to a unit, with what it found."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="inspections")
+    unit = models.ForeignKey(Unit, verbose_name=_("unit inspected"), on_delete=models.PROTECT,
+                             related_name="inspections")
+    day = models.DateField(_("date of the visit"))
+    inspectors = models.CharField(_("inspectors"), max_length=300)
+    findings = models.TextField(_("findings"))
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=2, null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("inspection visit")
+        verbose_name_plural = _("inspection visits")
+        ordering = ["-day", "-pk"]
+        indexes = [models.Index(fields=["campaign", "unit"], name="inspection_campaign_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.day:%Y-%m-%d}"
+
+
+class InspectionActionQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(closed_at__isnull=True)
+
+    def overdue(self, on):
+        """Not closed, and its deadline (the whole day) over by ``on``."""
+        return self.open().filter(deadline__lt=on)
+
+
+class InspectionAction(models.Model):
+    """What an inspection requires of the unit, by a deadline: the unit answers it, the office closes it."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="actions")
+    text = models.CharField(_("action required"), max_length=500)
+    deadline = models.DateField(_("deadline"))
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # The last day an overdue notice went out, so that the daily job tells it once a day.
+    overdue_told_on = models.DateField(null=True, blank=True)
+
+    objects = InspectionActionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("required action")
+        verbose_name_plural = _("required actions")
+        ordering = ["deadline", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def state(self) -> str:
+        if self.closed_at:
+            return "closed"
+        return "answered" if self.answered_at else "open"

@@ -2,8 +2,10 @@
 for the office the figures of many units at once, in a fixed number of queries."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -13,7 +15,9 @@ from orgs.permissions import Perm
 from screening import selectors as screening_selectors
 from screening.models import Campaign
 
-from .models import Briefing, BriefingFile, BriefingQuota, Bulletin, Filing, FilingFile
+from .models import (
+    Briefing, BriefingFile, BriefingQuota, Bulletin, Filing, FilingFile, Inspection, InspectionAction,
+)
 
 
 def _seen_by(user) -> QuerySet[Unit]:
@@ -102,3 +106,43 @@ def bulletin_for_user_or_404(user, pk: int) -> Bulletin:
     if not permissions.follows_progress(user, bulletin.issuer):
         raise Http404
     return bulletin
+
+
+def inspection_for_user_or_404(user, pk: int) -> Inspection:
+    return get_object_or_404(Inspection.objects.select_related("campaign", "unit", "recorded_by"),
+                             pk=pk, unit__in=_seen_by(user))
+
+
+def inspections_beneath(campaign: Campaign, unit: Unit) -> QuerySet[Inspection]:
+    return (Inspection.objects.filter(campaign=campaign, unit__path__startswith=unit.path)
+            .select_related("unit").prefetch_related("actions"))
+
+
+@dataclass(frozen=True)
+class VisitLine:
+    unit: Unit
+    visits: int
+    last_visit: date
+    open_actions: int
+    overdue_actions: int
+
+
+def visit_table(campaign: Campaign, unit: Unit, *, on: date) -> list[VisitLine]:
+    """Per unit visited beneath ``unit``: the visits, the last one, and its actions still open and overdue. Two
+    queries."""
+    visits = (Inspection.objects.filter(campaign=campaign, unit__path__startswith=unit.path)
+              .values_list("unit_id").annotate(n=Count("pk"), last=Max("day")).order_by())
+    actions = (InspectionAction.objects.open().filter(inspection__campaign=campaign,
+                                                       inspection__unit__path__startswith=unit.path)
+               .values_list("inspection__unit_id")
+               .annotate(n=Count("pk"), overdue=Count("pk", filter=Q(deadline__lt=on))).order_by())
+    visited = {unit_id: (n, last) for unit_id, n, last in visits}
+    still_open = {unit_id: (n, overdue) for unit_id, n, overdue in actions}
+    units = Unit.objects.filter(pk__in=list(visited)).order_by("path")
+    return [VisitLine(u, *visited[u.pk], *still_open.get(u.pk, (0, 0))) for u in units]
+
+
+def open_actions_of(unit: Unit) -> QuerySet[InspectionAction]:
+    """What inspections require of ``unit`` (and the units beneath it) and the office has not closed."""
+    return (InspectionAction.objects.open().filter(inspection__unit__path__startswith=unit.path)
+            .select_related("inspection"))

@@ -3,13 +3,16 @@ checks that the actor speaks for the unit (orgs.permissions.speaks_for) and that
 (screening.locks.filing_state), keeps the files under the upload rules, and tells the office above."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from orgs import permissions, uploads
@@ -19,7 +22,10 @@ from orgs.services import notify
 from screening import locks
 from screening.models import Campaign, Phase
 
-from .models import Briefing, BriefingFile, BriefingQuota, Bulletin, BulletinItem, Chase, Filing, FilingFile
+from .models import (
+    Briefing, BriefingFile, BriefingQuota, Bulletin, BulletinItem, Chase, Filing, FilingFile, Inspection,
+    InspectionAction,
+)
 
 # A briefing may come at any point of the campaign, from its first phase to its last deadline.
 BRIEFING_PHASES = tuple(Phase.Kind.values)
@@ -173,3 +179,113 @@ def bulletin_issue(*, actor, campaign: Campaign, issuer: Unit, briefings: Sequen
                    body=_("“%(title)s” has been adopted in %(bulletin)s.") % names,
                    link=reverse("oversight:briefing", args=[briefing.pk]))
     return bulletin
+
+
+# Supervision (督导检查) ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActionPlan:
+    text: str
+    deadline: date
+
+
+def _require_inspector(actor, unit: Unit) -> None:
+    """Inspections of a unit are recorded and closed by the office above it."""
+    if unit.parent is None:
+        raise ValidationError(_("The top unit is inspected by nobody in this system."))
+    permissions.require(actor, Perm.REVIEW, unit.parent)
+
+
+@transaction.atomic
+def inspection_record(*, actor, campaign: Campaign, unit: Unit, day: date, inspectors: str, findings: str,
+                      score: Decimal | None = None, actions: Sequence[ActionPlan] = ()) -> Inspection:
+    """Record a visit to ``unit`` with what it found and the actions it requires; the unit is told."""
+    _require_inspector(actor, unit)
+    if not unit.path.startswith(campaign.scope_unit.path):
+        raise ValidationError({"unit": _("This unit is not part of the campaign.")})
+    if day > locks.today_local():
+        raise ValidationError({"day": _("A visit cannot be dated after today.")})
+    if score is not None and not Decimal("0") <= score <= Decimal("100"):
+        raise ValidationError({"score": _("A score lies between 0 and 100.")})
+    inspection = Inspection.objects.create(campaign=campaign, unit=unit, day=day, inspectors=inspectors.strip(),
+                                           findings=findings.strip(), score=score, recorded_by=actor)
+    InspectionAction.objects.bulk_create(
+        InspectionAction(inspection=inspection, text=plan.text.strip(), deadline=plan.deadline) for plan in actions
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        names = {"unit": unit.name, "day": date_format(day), "n": len(actions)}
+        notify(users=_speakers(unit), title=_("Inspection of %(unit)s on %(day)s") % names,
+               body=_("The office recorded its inspection of %(unit)s on %(day)s; it requires %(n)d actions. Answer "
+                      "each on the inspection's page.") % names,
+               link=reverse("oversight:inspection", args=[inspection.pk]))
+    return inspection
+
+
+def _locked_action(action: InspectionAction) -> InspectionAction:
+    return InspectionAction.objects.select_for_update().select_related("inspection__unit").get(pk=action.pk)
+
+
+@transaction.atomic
+def action_answer(*, actor, action: InspectionAction, answer: str) -> InspectionAction:
+    """The inspected unit says what it did; the office above is told."""
+    action = _locked_action(action)
+    unit = action.inspection.unit
+    permissions.require_speaks_for(actor, unit)
+    if action.closed_at:
+        raise ValidationError(_("The office has closed this action."))
+    if not answer.strip():
+        raise ValidationError({"answer": _("Say what the unit has done.")})
+    action.answer, action.answered_by, action.answered_at = answer.strip(), actor, timezone.now()
+    action.save(update_fields=["answer", "answered_by", "answered_at"])
+    with translation.override(settings.LANGUAGE_CODE):
+        names = {"unit": unit.name, "action": action.text}
+        _tell_the_office(unit, _("%(unit)s answered an inspection action") % names,
+                         _("%(unit)s answered “%(action)s”.") % names,
+                         reverse("oversight:inspection", args=[action.inspection_id]))
+    return action
+
+
+@transaction.atomic
+def action_close(*, actor, action: InspectionAction) -> InspectionAction:
+    """The office accepts the answer and closes the action; the unit is told."""
+    action = _locked_action(action)
+    unit = action.inspection.unit
+    _require_inspector(actor, unit)
+    if action.closed_at:
+        raise ValidationError(_("This action is already closed."))
+    action.closed_by, action.closed_at = actor, timezone.now()
+    action.save(update_fields=["closed_by", "closed_at"])
+    with translation.override(settings.LANGUAGE_CODE):
+        names = {"action": action.text}
+        notify(users=_speakers(unit), title=_("Inspection action closed"),
+               body=_("The office closed “%(action)s”.") % names,
+               link=reverse("oversight:inspection", args=[action.inspection_id]))
+    return action
+
+
+def send_overdue_action_notices(*, on: date) -> int:
+    """Tell each unit, and the office above it, of every action past its deadline and not closed, once a day. Each
+    action is marked in the transaction that notifies, so that a second run the same day sends nothing."""
+    sent = 0
+    with translation.override(settings.LANGUAGE_CODE):
+        pending = InspectionAction.objects.overdue(on).exclude(overdue_told_on=on).values_list("pk", flat=True)
+        for pk in list(pending):
+            with transaction.atomic():
+                action = (InspectionAction.objects.select_for_update(skip_locked=True).overdue(on)
+                          .exclude(overdue_told_on=on).select_related("inspection__unit").filter(pk=pk).first())
+                if action is None:
+                    continue
+                unit = action.inspection.unit
+                names = {"unit": unit.name, "action": action.text, "deadline": date_format(action.deadline)}
+                link = reverse("oversight:inspection", args=[action.inspection_id])
+                sent += len(notify(users=_speakers(unit), title=_("Inspection action overdue: %(action)s") % names,
+                                   body=_("“%(action)s” was due on %(deadline)s.") % names, link=link))
+                if unit.parent is not None:
+                    sent += len(notify(
+                        users=permissions.nearest_holders(Perm.REVIEW, [unit.parent])[unit.parent],
+                        title=_("Inspection action of %(unit)s overdue") % names,
+                        body=_("%(unit)s has not finished “%(action)s”, due on %(deadline)s.") % names, link=link))
+                action.overdue_told_on = on
+                action.save(update_fields=["overdue_told_on"])
+    return sent

@@ -3,7 +3,7 @@ them), the pages of one briefing or report, the list of briefings the user may s
 are looked up among the units the user may see, so others meet a 404."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils.http import content_disposition_header
@@ -23,7 +23,7 @@ from screening.locks import today_local
 
 from . import bulletin_docx as bulletin_docx_module
 from . import selectors, services
-from .forms import BriefingForm, BulletinForm, FilingForm, QuotasForm
+from .forms import ActionFormSet, AnswerForm, BriefingForm, BulletinForm, FilingForm, InspectionForm, QuotasForm
 from .models import BriefingQuota, Filing
 
 PAGE_SIZE = 50
@@ -212,3 +212,96 @@ def bulletin_docx(request, pk):
     response = HttpResponse(bulletin_docx_module.render(bulletin), content_type=DOCX)
     response["Content-Disposition"] = content_disposition_header(True, f"{bulletin}.docx")
     return response
+
+
+# Supervision (督导检查) ------------------------------------------------------------------------------------------------
+
+
+def _render_inspections(request, campaign, scope, form=None, actions=None):
+    may_record = permissions.has(request.user, Perm.REVIEW, scope)
+    return render(request, "oversight/inspections.html", {
+        "campaign": campaign, "scope": scope, "may_record": may_record,
+        "table": selectors.visit_table(campaign, scope, on=today_local()),
+        "inspections": selectors.inspections_beneath(campaign, scope)[:PAGE_SIZE],
+        "form": form or InspectionForm(units=_inspectable(campaign, scope), initial={"day": today_local()}),
+        "actions": actions or ActionFormSet(prefix="actions"),
+    })
+
+
+def _inspectable(campaign, scope):
+    return screening_selectors.reporting_units(campaign).filter(path__startswith=scope.path).order_by("path")
+
+
+@login_required
+def inspections(request, slug):
+    campaign = screening_selectors.campaign_for_user_or_404(request.user, slug)
+    return _render_inspections(request, campaign, _issuer(request))
+
+
+@login_required
+@require_POST
+def inspection_record(request, slug):
+    campaign = screening_selectors.campaign_for_user_or_404(request.user, slug)
+    scope = _issuer(request)
+    permissions.require(request.user, Perm.REVIEW, scope)
+    form = InspectionForm(request.POST, units=_inspectable(campaign, scope))
+    actions = ActionFormSet(request.POST, prefix="actions")
+    recorded = []
+
+    def record():
+        plans = [services.ActionPlan(f.cleaned_data["text"], f.cleaned_data["deadline"])
+                 for f in actions if f.cleaned_data.get("text")]
+        recorded.append(services.inspection_record(actor=request.user, campaign=campaign, actions=plans,
+                                                   **form.cleaned_data))
+
+    if actions.is_valid() and submit(form, record):
+        messages.success(request, _("The inspection has been recorded; the unit has been told."))
+        return redirect("oversight:inspection", recorded[0].pk)
+    return _render_inspections(request, campaign, scope, form, actions)
+
+
+def _render_inspection(request, inspection, **bound):
+    unit = inspection.unit
+    return render(request, "oversight/inspection.html", {
+        "inspection": inspection, "actions": inspection.actions.all(),
+        "may_answer": permissions.speaks_for(request.user, unit),
+        "may_close": unit.parent is not None and permissions.has(request.user, Perm.REVIEW, unit.parent),
+        "answer_form": AnswerForm(), **bound,
+    })
+
+
+@login_required
+def inspection(request, pk):
+    return _render_inspection(request, selectors.inspection_for_user_or_404(request.user, pk))
+
+
+def _action_of(request, inspection_pk: int, pk: int):
+    found = selectors.inspection_for_user_or_404(request.user, inspection_pk)
+    action = found.actions.filter(pk=pk).first()
+    if action is None:
+        raise Http404
+    return found, action
+
+
+@login_required
+@require_POST
+def action_answer(request, inspection, pk):
+    found, action = _action_of(request, inspection, pk)
+    permissions.require_speaks_for(request.user, found.unit)
+    form = AnswerForm(request.POST)
+    if submit(form, lambda: services.action_answer(actor=request.user, action=action, **form.cleaned_data)):
+        messages.success(request, _("The answer has been sent; the office has been told."))
+        return redirect("oversight:inspection", found.pk)
+    return _render_inspection(request, found, answer_form=form, answered=action.pk)
+
+
+@login_required
+@require_POST
+def action_close(request, inspection, pk):
+    found, action = _action_of(request, inspection, pk)
+    try:
+        services.action_close(actor=request.user, action=action)
+        messages.success(request, _("The action has been closed; the unit has been told."))
+    except ValidationError as error:
+        messages.error(request, "\n".join(error.messages))
+    return redirect("oversight:inspection", found.pk)

@@ -145,6 +145,7 @@ class StaffWork:
     summary: Filing | None
     plan: Filing | None
     submission_state: str
+    inspection_actions: list  # what inspections require of the unit and the office has not closed
 
 
 def staff_work(campaign: Campaign, unit: Unit, *, on: date) -> StaffWork:
@@ -165,6 +166,7 @@ def staff_work(campaign: Campaign, unit: Unit, *, on: date) -> StaffWork:
         quota=oversight_selectors.quotas(campaign, [unit])[unit.pk],
         summary=filings.get(Filing.Kind.SUMMARY), plan=filings.get(Filing.Kind.PLAN),
         submission_state=str(STATES[state] if state in STATES else UnitSubmission.Status(state).label),
+        inspection_actions=list(oversight_selectors.open_actions_of(unit).filter(inspection__campaign=campaign)),
     )
 
 

@@ -75,6 +75,9 @@ def build_world() -> World:
         bulletin = oversight_services.bulletin_issue(
             actor=office, campaign=scope_campaign, issuer=unit.parent, briefings=[briefing], title="工作简报",
             day=today_local())
+        inspection = oversight_services.inspection_record(
+            actor=office, campaign=scope_campaign, unit=unit, day=today_local(), inspectors="督导组", findings="台账不全",
+            actions=[oversight_services.ActionPlan("补齐台账", today_local() + timedelta(days=5))])
         run = report_services.report_run_request(actor=staff, kind="ledger", campaign=scope_campaign, unit=unit)
         objects = {
             "campaign": scope_campaign,
@@ -95,6 +98,8 @@ def build_world() -> World:
             "filing": filing,
             "filing_file": filing.files.get(),
             "bulletin": bulletin,
+            "inspection": inspection,
+            "inspection_action": inspection.actions.get(),
         }
         for kind, obj in objects.items():
             world.objects.setdefault(kind, {})[scope] = obj

@@ -42,7 +42,7 @@ from tests.ledger.workbooks import clue_row, clues_xlsx, xlsx
 ROLES = ("staff", "office", "leader", "admin")
 ALLOWED, FORBIDDEN, NOT_FOUND, NOT_ALLOWED, LOGIN = "A", "F", "N", "M", "L"
 UNIT_SCOPED = {"unit", "clue", "draft", "record", "evidence", "disposal", "disposal_file", "run", "briefing",
-               "briefing_file", "filing", "filing_file"}
+               "briefing_file", "filing", "filing_file", "inspection", "inspection_action"}
 
 
 @dataclass(frozen=True)
@@ -164,6 +164,12 @@ MATRIX: dict[str, Row] = {
     "oversight:bulletins": Row("FAAF", "FAAF", args=("campaign",)),
     "oversight:bulletin_issue": Row("MMMM", "FAFF", args=("campaign",)),
     "oversight:bulletin_docx": Row("NAAN", "NAAN", args=("bulletin",)),
+    # oversight: inspections (督导检查), recorded by the office, answered by the unit
+    "oversight:inspections": Row("FAAF", "FAAF", args=("campaign",)),
+    "oversight:inspection_record": Row("MMMM", "FAFF", args=("campaign",)),
+    "oversight:inspection": Row("AAAN", "AAAN", args=("inspection",)),
+    "oversight:action_answer": Row("MMMM", "AFFN", args=("inspection", "inspection_action")),
+    "oversight:action_close": Row("MMMM", "FAFN", args=("inspection", "inspection_action")),
     # screening: campaigns, configured by the admin
     "screening:campaign_list": Row("AAAA", "AAAA"),
     "screening:campaign_create": Row("FFFA", "FFFA"),

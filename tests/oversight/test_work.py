@@ -164,7 +164,8 @@ def test_the_admin_sets_the_quotas_per_kind_of_unit(client, tree, campaign):
 
 @pytest.mark.parametrize("user, shown, hidden", [
     ("staff", ["oversight:work"], ["reports:completeness", "oversight:quotas", "oversight:bulletins"]),
-    ("office", ["oversight:work", "reports:completeness", "oversight:briefings", "oversight:bulletins"],
+    ("office", ["oversight:work", "reports:completeness", "oversight:briefings", "oversight:bulletins",
+                "oversight:inspections"],
      ["oversight:quotas"]),
     ("leader", ["reports:completeness", "oversight:briefings", "oversight:bulletins"], ["oversight:work"]),
     ("admin", ["oversight:quotas"], ["oversight:work", "reports:completeness"]),
