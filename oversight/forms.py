@@ -5,7 +5,7 @@ from orgs import uploads
 from orgs.models import Unit
 from screening.forms import DateInput
 
-from .models import Briefing, Filing, Inspection
+from .models import Briefing, Filing, Inspection, WorkResults
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -113,3 +113,12 @@ ActionFormSet = forms.formset_factory(ActionForm, extra=3)
 
 class AnswerForm(forms.Form):
     answer = forms.CharField(label=_("What the unit has done"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class WorkResultsForm(forms.ModelForm):
+    class Meta:
+        model = WorkResults
+        fields = [name for name, _group in WorkResults.FIGURES]
+
+    def figures(self) -> dict[str, int]:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}

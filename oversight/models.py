@@ -229,3 +229,44 @@ class InspectionAction(models.Model):
         if self.closed_at:
             return "closed"
         return "answered" if self.answered_at else "open"
+
+
+class WorkResults(models.Model):
+    """量化统计: what a unit's work in a campaign amounted to, in the figures the summary reports must quantify (seed
+    000 四(三)). One row per unit and campaign, corrected in place; the history keeps every version."""
+
+    # (field, group) in the order of the form and of the office's table
+    FIGURES = (
+        ("publicity_events", "publicity"), ("people_reached", "publicity"), ("materials_handed_out", "publicity"),
+        ("media_items", "publicity"), ("ads_removed", "advertising"), ("online_items_removed", "advertising"),
+        ("letters_signed", "long_term"), ("signs_put_up", "long_term"), ("supervisors_named", "long_term"),
+        ("rules_made", "rules"),
+    )
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="work_results")
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="work_results")
+    publicity_events = models.PositiveIntegerField(_("publicity events held"), default=0)
+    people_reached = models.PositiveIntegerField(_("people reached"), default=0)
+    materials_handed_out = models.PositiveIntegerField(_("materials handed out"), default=0)
+    media_items = models.PositiveIntegerField(_("items in the media"), default=0)
+    ads_removed = models.PositiveIntegerField(_("advertisements and leaflets removed"), default=0)
+    online_items_removed = models.PositiveIntegerField(_("online items taken down"), default=0)
+    letters_signed = models.PositiveIntegerField(
+        _("responsibility letters and guarantees signed"), default=0,
+        help_text=_("With communities, markets and office buildings."))
+    signs_put_up = models.PositiveIntegerField(_("slogans and warning signs put up"), default=0)
+    supervisors_named = models.PositiveIntegerField(_("social supervisors and grid inspectors named"), default=0)
+    rules_made = models.PositiveIntegerField(_("rules and regulations made"), default=0)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("quantified work results")
+        verbose_name_plural = _("quantified work results")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "unit"], name="one_set_of_work_results_per_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.campaign}"

@@ -2,7 +2,7 @@
 checks that the actor speaks for the unit (orgs.permissions.speaks_for) and that the phase asking for it is open
 (screening.locks.filing_state), keeps the files under the upload rules, and tells the office above."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -24,7 +24,7 @@ from screening.models import Campaign, Phase
 
 from .models import (
     Briefing, BriefingFile, BriefingQuota, Bulletin, BulletinItem, Chase, Filing, FilingFile, Inspection,
-    InspectionAction,
+    InspectionAction, WorkResults,
 )
 
 # A briefing may come at any point of the campaign, from its first phase to its last deadline.
@@ -75,9 +75,27 @@ def briefing_file(*, actor, campaign: Campaign, unit: Unit, kind: str, title: st
     return briefing
 
 
-def _filing_for_update(campaign: Campaign, unit: Unit, kind: str) -> Filing:
-    found = Filing.objects.select_for_update().filter(campaign=campaign, unit=unit, kind=kind).first()
-    return found or Filing(campaign=campaign, unit=unit, kind=kind)
+def _locked_row(model, **key):
+    """The unit's one row of ``model``, locked, or a new one."""
+    return model.objects.select_for_update().filter(**key).first() or model(**key)
+
+
+def _save_once(model, actor, fill: Callable[[object, bool], None], **key):
+    """Save the one row of ``model`` that ``key`` names, after ``fill(row, created)`` sets its fields (and may refuse
+    with a ValidationError). When another user of the unit created it a moment ago, this save corrects theirs."""
+    row = _locked_row(model, **key)
+    created = row.pk is None
+    fill(row, created)
+    row._history_user = actor
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError:
+        row, created = _locked_row(model, **key), False
+        fill(row, created)
+        row._history_user = actor
+        row.save()
+    return row, created
 
 
 @transaction.atomic
@@ -85,19 +103,13 @@ def filing_save(*, actor, campaign: Campaign, unit: Unit, kind: str, text: str, 
     """File or correct ``unit``'s summary report or implementation plan: its text, files added to those it has."""
     _require_open(actor, campaign, unit, [Filing.PHASE_OF_KIND[kind]])
     _check(files)
-    filing = _filing_for_update(campaign, unit, kind)
-    created = filing.pk is None
-    if not text.strip() and not files and (created or not filing.files.exists()):
-        raise ValidationError({"text": _("Write the report here or attach it as a file.")})
-    filing.text, filing.filed_by, filing._history_user = text.strip(), actor, actor
-    try:
-        with transaction.atomic():
-            filing.save()
-    except IntegrityError:
-        # Another user of the unit filed the first version a moment ago: this one corrects it.
-        filing = _filing_for_update(campaign, unit, kind)
-        created, filing.text, filing.filed_by, filing._history_user = False, text.strip(), actor, actor
-        filing.save()
+
+    def fill(filing: Filing, created: bool) -> None:
+        if not text.strip() and not files and (created or not filing.files.exists()):
+            raise ValidationError({"text": _("Write the report here or attach it as a file.")})
+        filing.text, filing.filed_by = text.strip(), actor
+
+    filing, created = _save_once(Filing, actor, fill, campaign=campaign, unit=unit, kind=kind)
     for uploaded_file in files:
         FilingFile.objects.create(filing=filing, file=uploaded_file, name=_name(uploaded_file, FilingFile),
                                   uploaded_by=actor)
@@ -108,6 +120,26 @@ def filing_save(*, actor, campaign: Campaign, unit: Unit, kind: str, text: str, 
         _tell_the_office(unit, _("%(report)s of %(unit)s") % names, body,
                          reverse("oversight:filing", args=[filing.pk]))
     return filing
+
+
+@transaction.atomic
+def results_save(*, actor, campaign: Campaign, unit: Unit, figures: dict[str, int]) -> WorkResults:
+    """Record or correct ``unit``'s quantified work results (量化统计) while the campaign is open."""
+    _require_open(actor, campaign, unit, BRIEFING_PHASES)
+    unknown = set(figures) - {name for name, _group in WorkResults.FIGURES}
+    if unknown:
+        raise ValueError(f"not figures of the work results: {sorted(unknown)}")
+    negative = {name: _("A count cannot be negative.") for name, value in figures.items() if value < 0}
+    if negative:
+        raise ValidationError(negative)
+
+    def fill(results: WorkResults, created: bool) -> None:
+        for name, value in figures.items():
+            setattr(results, name, value)
+        results.updated_by = actor
+
+    results, _created = _save_once(WorkResults, actor, fill, campaign=campaign, unit=unit)
+    return results
 
 
 @transaction.atomic

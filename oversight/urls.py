@@ -18,6 +18,7 @@ urlpatterns = [
     path("inspection/<int:inspection>/actions/<int:pk>/close/", views.action_close, name="action_close"),
     path("<slug:slug>/briefings/file/", views.briefing_add, name="briefing_add"),
     path("<slug:slug>/reports/<str:kind>/", views.filing_save, name="filing_save"),
+    path("<slug:slug>/results/", views.results_save, name="results_save"),
     path("briefing/<int:pk>/", views.briefing, name="briefing"),
     path("briefing-file/<int:pk>/", views.briefing_file, name="briefing_file"),
     path("report/<int:pk>/", views.filing, name="filing"),

@@ -23,8 +23,10 @@ from screening.locks import today_local
 
 from . import bulletin_docx as bulletin_docx_module
 from . import selectors, services
-from .forms import ActionFormSet, AnswerForm, BriefingForm, BulletinForm, FilingForm, InspectionForm, QuotasForm
-from .models import BriefingQuota, Filing
+from .forms import (
+    ActionFormSet, AnswerForm, BriefingForm, BulletinForm, FilingForm, InspectionForm, QuotasForm, WorkResultsForm,
+)
+from .models import BriefingQuota, Filing, WorkResults
 
 PAGE_SIZE = 50
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -59,6 +61,8 @@ def _render_work(request, campaign, unit, **bound):
         "briefing_state": locks.filing_state(campaign, unit, services.BRIEFING_PHASES),
         "briefing_form": bound.get("briefing_form") or BriefingForm(initial={"day": today_local()}),
         "reports": reports,
+        "results_form": bound.get("results_form") or WorkResultsForm(
+            instance=WorkResults.objects.filter(campaign=campaign, unit=unit).first()),
     })
 
 
@@ -97,6 +101,21 @@ def filing_save(request, slug, kind):
                                      **form.cleaned_data),
         done=_("The report has been filed; the office has been told."),
         page_url=reverse("oversight:work", args=[campaign.slug]), section=kind,
+        render_page=lambda **bound: _render_work(request, campaign, unit, **bound),
+    )
+
+
+@login_required
+@require_POST
+def results_save(request, slug):
+    campaign = screening_selectors.campaign_for_user_or_404(request.user, slug)
+    unit = _reporting_unit(request)
+    form = WorkResultsForm(request.POST)
+    return submit_section(
+        request, form,
+        lambda: services.results_save(actor=request.user, campaign=campaign, unit=unit, figures=form.figures()),
+        done=_("The work results have been saved."),
+        page_url=reverse("oversight:work", args=[campaign.slug]), section="results",
         render_page=lambda **bound: _render_work(request, campaign, unit, **bound),
     )
 

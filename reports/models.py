@@ -15,6 +15,7 @@ class ReportRun(models.Model):
         ATTACHMENT2 = "attachment2", _("Attachment 2: key risk clues")
         ATTACHMENT3 = "attachment3", _("Attachment 3: no illegal fundraising counties")
         ALL = "all", _("All three attachments in one workbook")
+        RESULTS = "results", _("Quantified work results")
         LEDGER = "ledger", _("The risk ledger")
 
     class Status(models.TextChoices):

@@ -27,7 +27,7 @@ from orgs.permissions import Perm
 from screening.locks import today_local
 from screening.models import Campaign
 
-from . import tables, tasks, xlsx
+from . import tables, tasks, work_results, xlsx
 from .models import ReportRun
 from .table import Footer
 
@@ -38,12 +38,14 @@ BUILDERS = {
     Kind.ATTACHMENT2: [tables.attachment2],
     Kind.ATTACHMENT3: [tables.attachment3],
     Kind.ALL: [tables.attachment1, tables.attachment2, tables.attachment3],
+    Kind.RESULTS: [work_results.results_table],
 }
 FILE_NAMES = {
     Kind.ATTACHMENT1: "附件1_涉嫌非法集资风险专项排查情况统计表",
     Kind.ATTACHMENT2: "附件2_重点风险线索统计表",
     Kind.ATTACHMENT3: "附件3_无非法集资区县统计表",
     Kind.ALL: "附件1-3_统计表",
+    Kind.RESULTS: "工作成效量化统计表",
     Kind.LEDGER: "风险台账",
 }
 

@@ -50,7 +50,7 @@ class Unmerged:
 
 @dataclass
 class Table:
-    attachment: int
+    attachment: int | None  # None: a table beside the three attachments, without their 附件 mark
     title: str
     unit_line: str
     label_headers: list[str]
@@ -63,6 +63,10 @@ class Table:
     drafts_left_out: int = 0
     unmerged: list[Unmerged] = field(default_factory=list)
     remarks: list[str] = field(default_factory=list)  # what the page says beside the table (not part of the form)
+
+    @property
+    def mark(self) -> str:
+        return f"附件 {self.attachment}" if self.attachment else ""
 
     @property
     def groups(self) -> list[tuple[str, int]]:

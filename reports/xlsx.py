@@ -25,8 +25,8 @@ LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 RIGHT = Alignment(horizontal="right", vertical="center")
 FONT = "宋体"
 BODY_SIZE = 10
-LABEL_WIDTHS = {1: [6, 18, 16], 2: [5], 3: [16]}
-SHEET_NAMES = {1: "附件1 排查情况统计表", 2: "附件2 重点风险线索统计表", 3: "附件3 无非法集资区县统计表"}
+LABEL_WIDTHS = {1: [6, 18, 16], 2: [5], 3: [16], None: [18]}
+SHEET_NAMES = {1: "附件1 排查情况统计表", 2: "附件2 重点风险线索统计表", 3: "附件3 无非法集资区县统计表", None: "工作成效量化统计表"}
 
 
 def write(tables: Sequence[Table], footer: Footer, path: Path) -> None:
@@ -41,7 +41,7 @@ def write(tables: Sequence[Table], footer: Footer, path: Path) -> None:
 def draw(sheet: Worksheet, table: Table, footer: Footer) -> None:
     labels = len(table.label_headers)
     width = labels + len(table.columns)
-    sheet.cell(1, 1, f"附件 {table.attachment}").font = Font(name="黑体", size=12)
+    sheet.cell(1, 1, table.mark).font = Font(name="黑体", size=12)
     _merged(sheet, 2, 1, 2, width, table.title, Font(name="方正小标宋简体", size=18), CENTRE)
     _merged(sheet, 3, 1, 3, max(1, width - 3), f"填报单位：{table.unit_name}", Font(name=FONT, size=11), LEFT)
     if table.unit_line:

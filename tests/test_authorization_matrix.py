@@ -154,6 +154,7 @@ MATRIX: dict[str, Row] = {
     "oversight:work": Row("AAFF", "AAFF", args=("campaign",)),
     "oversight:briefing_add": Row("MMMM", "AAFF", args=("campaign",)),
     "oversight:filing_save": Row("MMMM", "AAFF", args=("campaign", "=plan")),
+    "oversight:results_save": Row("MMMM", "AAFF", args=("campaign",)),
     "oversight:briefings": Row("AAAF", "AAAF", args=("campaign",)),
     "oversight:quotas": Row("FFFA", "FFFA", args=("campaign",)),
     "oversight:briefing": Row("AAAN", "AAAN", args=("briefing",)),

@@ -18,13 +18,14 @@ from review import services as review_services
 from review.models import CountyReturn
 from screening import selectors as screening_selectors
 
-from .. import selectors, services, tables
+from .. import selectors, services, tables, work_results
 from ..forms import CountyReturnForm, UnitPickerForm
 from ..models import ReportRun
 from ..table import body_grid, header_grid
 from .scope import chosen_unit
 
-PREVIEWS = {"attachment1": tables.attachment1, "attachment2": tables.attachment2, "attachment3": tables.attachment3}
+PREVIEWS = {"attachment1": tables.attachment1, "attachment2": tables.attachment2, "attachment3": tables.attachment3,
+            "results": work_results.results_table}
 
 
 @login_required

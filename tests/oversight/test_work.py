@@ -114,7 +114,7 @@ def test_two_users_filing_the_first_version_at_once_make_one_report(monkeypatch,
                                  kind=Filing.Kind.PLAN, text="第一位")
     lookups = iter([Filing(campaign=campaign, unit=tree.unit("township"), kind=Filing.Kind.PLAN), first])
     # The second user read "not filed yet" before the first user's row was committed.
-    monkeypatch.setattr(services, "_filing_for_update", lambda *args: next(lookups))
+    monkeypatch.setattr(services, "_locked_row", lambda model, **key: next(lookups))
     second = services.filing_save(actor=tree.user("staff"), campaign=campaign, unit=tree.unit("township"),
                                   kind=Filing.Kind.PLAN, text="第二位")
     assert second.pk == first.pk and Filing.objects.get().text == "第二位"
