@@ -230,6 +230,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "review.tasks.send_overdue_notices_task",
         "schedule": crontab(hour=8, minute=10),
     },
+    "plan-and-summary-reminders": {
+        "task": "oversight.tasks.send_filing_reminders_task",
+        "schedule": crontab(hour=8, minute=5),
+    },
     "overdue-inspection-actions": {
         "task": "oversight.tasks.send_overdue_action_notices_task",
         "schedule": crontab(hour=8, minute=20),
