@@ -12,7 +12,7 @@ from django.db.models import Count, Min, Q, Sum, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext as _
 
-from ledger.models import Clue
+from ledger.models import Clue, ScreeningRecord
 from orgs.models import Unit
 from oversight import selectors as oversight_selectors
 from oversight.models import Filing
@@ -21,7 +21,7 @@ from screening import locks
 from screening.models import Campaign, UnitSubmission
 
 from . import tables
-from .completeness import STATES, Completeness, completeness
+from .completeness import ENTERING, NOT_STARTED, STATES, Completeness, completeness
 
 ZERO = Decimal("0.00")
 
@@ -157,7 +157,13 @@ def staff_work(campaign: Campaign, unit: Unit, *, on: date) -> StaffWork:
     task_counts = tasks.aggregate(n=Count("pk"), overdue=Count("pk", filter=Q(deadline__lt=on)))
     filings = oversight_selectors.own_filings(campaign, unit)
     submission = UnitSubmission.objects.filter(campaign=campaign, unit=unit).first()
-    state = submission.status if submission else "not_started"
+    if submission is not None and submission.status != UnitSubmission.Status.IN_PROGRESS:
+        state = submission.status
+    elif submission is not None or mine.exists() or ScreeningRecord.objects.filter(
+            campaign=campaign, unit__path__startswith=unit.path).exists():
+        state = ENTERING
+    else:
+        state = NOT_STARTED
     return StaffWork(
         campaign=campaign, unit=unit, entry=entry,
         days_left=(entry.closes_at.astimezone(locks.local_zone()).date() - on).days if entry.closes_at else None,
@@ -165,7 +171,7 @@ def staff_work(campaign: Campaign, unit: Unit, *, on: date) -> StaffWork:
         briefings=oversight_selectors.briefing_counts(campaign, [unit.pk]).get(unit.pk, 0),
         quota=oversight_selectors.quotas(campaign, [unit])[unit.pk],
         summary=filings.get(Filing.Kind.SUMMARY), plan=filings.get(Filing.Kind.PLAN),
-        submission_state=str(STATES[state] if state in STATES else UnitSubmission.Status(state).label),
+        submission_state=str(STATES[state]),
         inspection_actions=list(oversight_selectors.open_actions_of(unit).filter(inspection__campaign=campaign)),
     )
 

@@ -8,13 +8,14 @@ from orgs import demo as orgs_demo
 from orgs.models import (
     CoordinationGroup, LeadingGroup, LeadingGroupPost, Membership, Unit, UnitUserPermission, User,
 )
+from oversight.models import Briefing, Bulletin, Inspection, InspectionAction, WorkResults
 from review import submissions
 from screening import locks
 from screening.models import Campaign, ExpectedUnit, Phase, Responsibility, Term
 
 COUNTED = (
     Unit, User, Membership, UnitUserPermission, LeadingGroup, LeadingGroupPost, CoordinationGroup,
-    Campaign, Phase, Term, Responsibility, ExpectedUnit,
+    Campaign, Phase, Term, Responsibility, ExpectedUnit, Briefing, Bulletin, Inspection, InspectionAction, WorkResults,
 )
 
 
@@ -28,6 +29,7 @@ def test_load_demo_twice_leaves_the_same_counts(db, debug_on):
     first = counts()
     call_command("load_demo", stdout=StringIO())
     assert counts() == first
+    assert first["Briefing"] == 2 and first["Bulletin"] == 1 and first["InspectionAction"] == 2
     assert "county_office" in out.getvalue() and "Demo@2026" in out.getvalue()
 
 

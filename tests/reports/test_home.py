@@ -47,6 +47,7 @@ def test_staff_see_their_drafts_returned_clues_quota_and_deadline(client, tree, 
     client.force_login(tree.user("staff"))
     page = client.get(reverse("home")).content.decode()
     assert open_campaign.title in page and "还剩 20 天" in page
+    assert "本单位报送状态: <strong>填报中</strong>" in page
     assert "1 条草稿" in page and "金额有误" in page and reverse("ledger:clue_detail", args=[returned.pk]) in page
     assert "信息报送: 0 / 2" in page and "未达到数量要求" in page
     assert f'{reverse("oversight:work", args=[open_campaign.slug])}#summary' in page

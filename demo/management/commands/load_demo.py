@@ -10,9 +10,11 @@ from django.utils.translation import gettext as _
 
 from ledger import demo as ledger_demo
 from orgs import demo as orgs_demo
+from oversight import demo as oversight_demo
 from review import demo as review_demo
 from screening import demo as screening_demo
 from screening.locks import today_local
+from screening.models import Campaign
 
 
 class Command(BaseCommand):
@@ -37,6 +39,9 @@ class Command(BaseCommand):
         campaigns = screening_demo.load_campaigns(today=today_local())
         with transaction.atomic():  # the clues and their review, or neither
             review_demo.load_review(ledger_demo.load_ledger())
+        current = next((c for c in campaigns if c.status == Campaign.Status.PUBLISHED), None)
+        if current is not None:
+            oversight_demo.load_oversight(current)
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Log in at http://127.0.0.1:8000/ with (user name, password):"))
         for username, name, unit, role in accounts:
             self.stdout.write(f"  {username:<18} {passwords[username]}  {name} · {unit} · {role}")
