@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from orgs.models import Unit
@@ -40,7 +41,7 @@ class Briefing(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="briefings")
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="briefings")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("of a document", "title"), max_length=200)
     text = models.TextField(_("text"))
     day = models.DateField(_("date"))
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -135,7 +136,7 @@ class Bulletin(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="bulletins")
     year = models.PositiveSmallIntegerField(_("year"))
     number = models.PositiveSmallIntegerField(_("issue number"))
-    title = models.CharField(_("title"), max_length=100)
+    title = models.CharField(pgettext_lazy("of a document", "title"), max_length=100)
     day = models.DateField(_("date"))
     send_to = models.CharField(_("sent to"), max_length=500, blank=True)
     copy_to = models.CharField(_("copied to"), max_length=500, blank=True)

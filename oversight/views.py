@@ -51,7 +51,7 @@ def _render_work(request, campaign, unit, **bound):
             "kind": kind, "label": label, "filing": filing,
             "state": locks.filing_state(campaign, unit, [Filing.PHASE_OF_KIND[kind]]),
             "phase": next((p for p in campaign.phases.all() if p.kind == Filing.PHASE_OF_KIND[kind]), None),
-            "form": bound.get(f"{kind}_form") or FilingForm(filing=filing),
+            "form": bound.get(f"{kind}_form") or FilingForm(filing=filing, auto_id=f"{kind}-%s"),
         })
     return render(request, "oversight/work.html", {
         "campaign": campaign,
@@ -59,10 +59,11 @@ def _render_work(request, campaign, unit, **bound):
         "briefings": briefings,
         "quota": selectors.quotas(campaign, [unit])[unit.pk],
         "briefing_state": locks.filing_state(campaign, unit, services.BRIEFING_PHASES),
-        "briefing_form": bound.get("briefing_form") or BriefingForm(initial={"day": today_local()}),
+        "briefing_form": bound.get("briefing_form") or BriefingForm(initial={"day": today_local()},
+                                                                    auto_id="briefing-%s"),
         "reports": reports,
         "results_form": bound.get("results_form") or WorkResultsForm(
-            instance=WorkResults.objects.filter(campaign=campaign, unit=unit).first()),
+            instance=WorkResults.objects.filter(campaign=campaign, unit=unit).first(), auto_id="results-%s"),
     })
 
 
@@ -77,7 +78,7 @@ def work(request, slug):
 def briefing_add(request, slug):
     campaign = screening_selectors.campaign_for_user_or_404(request.user, slug)
     unit = _reporting_unit(request)
-    form = BriefingForm(request.POST, request.FILES)
+    form = BriefingForm(request.POST, request.FILES, auto_id="briefing-%s")
     return submit_section(
         request, form,
         lambda: services.briefing_file(actor=request.user, campaign=campaign, unit=unit, **form.cleaned_data),
@@ -94,7 +95,7 @@ def filing_save(request, slug, kind):
         raise Http404
     campaign = screening_selectors.campaign_for_user_or_404(request.user, slug)
     unit = _reporting_unit(request)
-    form = FilingForm(request.POST, request.FILES)
+    form = FilingForm(request.POST, request.FILES, auto_id=f"{kind}-%s")
     return submit_section(
         request, form,
         lambda: services.filing_save(actor=request.user, campaign=campaign, unit=unit, kind=kind,
@@ -110,7 +111,7 @@ def filing_save(request, slug, kind):
 def results_save(request, slug):
     campaign = screening_selectors.campaign_for_user_or_404(request.user, slug)
     unit = _reporting_unit(request)
-    form = WorkResultsForm(request.POST)
+    form = WorkResultsForm(request.POST, auto_id="results-%s")
     return submit_section(
         request, form,
         lambda: services.results_save(actor=request.user, campaign=campaign, unit=unit, figures=form.figures()),
