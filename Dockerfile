@@ -4,7 +4,8 @@ WORKDIR /app
 # pg_dump and pg_restore for `manage.py backup` and `restore` (bookworm's 15, as the postgres:15 service).
 RUN apt-get update && apt-get install -y --no-install-recommends postgresql-client && rm -rf /var/lib/apt/lists/*
 COPY requirements.txt .
-RUN pip install --no-cache-dir -r requirements.txt
+# The lock (scripts/lock): every package, transitive ones included, checked against its hash.
+RUN pip install --no-cache-dir --require-hashes -r requirements.txt
 COPY . .
 # The manifest that production (DEBUG off) needs is written only when DEBUG is off.
 RUN SECRET_KEY=collectstatic-only DEBUG=0 python manage.py collectstatic --noinput
