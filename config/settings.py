@@ -97,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "orgs.context_processors.workspace",
                 "review.context_processors.tasks",
+                "config.context_processors.release",
             ],
         },
     },

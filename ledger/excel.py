@@ -23,6 +23,8 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from config import version
+
 from .validators import to_half_width
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -320,6 +322,7 @@ def write_workbook(target, sheets: Sequence[tuple[str, Sequence[str], Iterable[S
         formatted = _formatter(sheet)
         for row in rows:
             sheet.append(formatted(row))
+    stamp(book)
     book.save(target)
 
 
@@ -351,7 +354,24 @@ def _formatter(sheet):
     return formatted
 
 
+def stamp(book) -> None:
+    """Mark a generated workbook with the release and commit that made it (config/version.py), so that an office can
+    say which version produced a table: in its document properties, and small at the right of every sheet's printed
+    footer, which sits in the bottom margin and takes nothing from the page's body."""
+    label = version.label()
+    book.properties.creator = "fxjz"
+    book.properties.version = label
+    book.properties.description = f"fxjz {label}"
+    text = _("Version %(version)s") % {"version": label}
+    for sheet in book.worksheets:
+        sheet.oddFooter.right.text = text
+        sheet.oddFooter.right.size = 8
+        # Excel and LibreOffice draw the footer upwards from this distance; it must stay below the body's margin.
+        sheet.page_margins.footer = min(sheet.page_margins.footer, sheet.page_margins.bottom * 0.4)
+
+
 def _bytes(book) -> bytes:
+    stamp(book)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -13,7 +13,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ledger.excel import neutralise
+from ledger.excel import neutralise, stamp
 
 from . import layout, printing
 from .table import Footer, Table, header_grid
@@ -35,6 +35,7 @@ def write(tables: Sequence[Table], footer: Footer, path: Path) -> None:
     book.remove(book.active)
     for table in tables:
         draw(book.create_sheet(SHEET_NAMES[table.attachment]), table, footer)
+    stamp(book)
     book.save(path)
 
 
