@@ -2,7 +2,9 @@
 workbook (config/version.py)."""
 
 import io
+import os
 import subprocess
+import sys
 from datetime import date
 
 import openpyxl
@@ -90,3 +92,11 @@ def test_the_ledger_export_and_the_import_templates_carry_the_version(tmp_path, 
     assert_stamped(openpyxl.load_workbook(path), release)
     template = excel.template([excel.Column("企业名称", required=True)], title="风险线索")
     assert_stamped(openpyxl.load_workbook(io.BytesIO(template)), release)
+
+
+def test_manage_py_version_is_the_projects_not_djangos():
+    # Django answers `manage.py version` with its own release unless manage.py hands it to the project's command.
+    env = {**os.environ, "DEBUG": "1"}
+    done = subprocess.run([sys.executable, "manage.py", "version"], cwd=version.ROOT, env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert done.stdout == f"{version.release()}\t{version.commit()}\n", done.stderr
