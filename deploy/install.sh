@@ -43,7 +43,7 @@ echo "迁移数据库 ..."
 .venv/bin/python manage.py migrate --noinput
 
 admin="${FXJZ_ADMIN_USERNAME:-admin}"
-has_admin=$(.venv/bin/python manage.py shell -c \
+has_admin=$(.venv/bin/python manage.py shell -v 0 -c \
   "from django.contrib.auth import get_user_model; print(get_user_model().objects.filter(is_superuser=True).exists())")
 if [ "$has_admin" = "False" ]; then
   password="${FXJZ_ADMIN_PASSWORD:-}"
