@@ -7,6 +7,10 @@ COPY requirements.txt .
 # The lock (scripts/lock): every package, transitive ones included, checked against its hash.
 RUN pip install --no-cache-dir --require-hashes -r requirements.txt
 COPY . .
+# The image holds no .git: the commit for `manage.py version` and the footers comes from the bundle's COMMIT file, or
+# from `--build-arg COMMIT=$(git rev-parse --short=12 HEAD)`.
+ARG COMMIT=""
+RUN if [ -n "$COMMIT" ]; then echo "$COMMIT" > COMMIT; fi
 # The manifest that production (DEBUG off) needs is written only when DEBUG is off.
 RUN SECRET_KEY=collectstatic-only DEBUG=0 python manage.py collectstatic --noinput
 EXPOSE 8000
