@@ -100,3 +100,12 @@ def test_manage_py_version_is_the_projects_not_djangos():
     done = subprocess.run([sys.executable, "manage.py", "version"], cwd=version.ROOT, env=env, capture_output=True,
                           text=True, timeout=60)
     assert done.stdout == f"{version.release()}\t{version.commit()}\n", done.stderr
+
+
+def test_the_footer_of_an_admin_page_carries_the_version(client, tree, release):
+    tree.user("admin").is_staff = tree.user("admin").is_superuser = True
+    tree.user("admin").save()
+    client.force_login(tree.user("admin"))
+    page = client.get(reverse("admin:index")).content.decode()
+    assert '<footer id="footer"><div class="site-footer">版本 9.8.7 (0123456789ab)</div></footer>' in page
+    assert '<div id="site-name">' in page  # the admin's own base_site.html still draws the page, the footer aside
