@@ -1,8 +1,10 @@
 """Workbooks in and out: reading an uploaded .xlsx without trusting it, and writing the .xlsx files people download.
 
-An upload is checked as a zip archive before openpyxl opens it (size, members, compression), then read in read-only
-mode, row by row, so neither a large file nor a crafted one can exhaust the server. openpyxl parses the XML through
-defusedxml when it is installed (it is a requirement), which refuses entity expansion ("billion laughs").
+An upload is checked as a zip archive before it is read (size, members, compression), its XML refused if it declares
+a document type (no workbook does; entity expansion, "billion laughs", needs one), and the rectangle of each sheet
+measured, so that neither a large file nor a crafted one can exhaust the server. It is then read with calamine
+(python-calamine), which reads a sheet fifteen to twenty times faster than openpyxl but holds it as one rectangle from
+its first cell to its last: two cells far apart would ask for billions of cells, hence the measure beforehand.
 """
 
 import io
@@ -16,6 +18,9 @@ from decimal import Decimal
 
 import openpyxl
 from django.utils.translation import gettext as _
+from lxml import etree
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font
@@ -37,16 +42,20 @@ MAX_COMPRESSION_RATIO = 200
 RATIO_CHECKED_FROM = 1024 * 1024
 HEADER_SEARCH_ROWS = 10
 MAX_COLUMNS = 100
+# Where a document type would stand: before the root element, after at most an XML declaration and comments.
+PROLOG_BYTES = 64 * 1024
+# The rectangle a sheet may span: the rows allowed, with room for a title and some empty rows, by the columns the
+# header is looked for in (at most about 70 MB held by calamine).
+MAX_EXTENT = (MAX_ROWS + HEADER_SEARCH_ROWS + 100, MAX_COLUMNS)
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # The first cell of a template's example row begins with it; such a row is never imported.
 EXAMPLE_MARK = "示例"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-# What openpyxl and the zip and XML libraries raise on a damaged or hostile file. defusedxml's refusals are
-# ValueErrors; XML syntax errors are SyntaxErrors.
+# What calamine and the zip and XML libraries raise on a damaged or hostile file.
 _UNREADABLE = (
     zipfile.BadZipFile, zlib.error, InvalidFileException, KeyError, IndexError, ValueError, TypeError, EOFError, OSError,
-    SyntaxError,
+    SyntaxError, CalamineError, etree.LxmlError,
 )
 
 
@@ -80,16 +89,21 @@ def read_table(file, *, headers: Sequence[str], required: Sequence[str]) -> list
     Text is stripped and empty cells are None; empty rows are skipped."""
     _check_archive(file)
     try:
-        workbook = openpyxl.load_workbook(file, read_only=True, data_only=True)
+        _check_sheets(file)
+        workbook = CalamineWorkbook.from_filelike(file)
     except _UNREADABLE:
-        raise ExcelError(_not_xlsx())
+        raise ExcelError(_damaged())
     try:
         return _read_rows(_first_visible_sheet(workbook), headers, required)
     except _UNREADABLE:
-        raise ExcelError(_("The workbook is damaged and cannot be read. Open it in Excel or WPS, save it again as .xlsx "
-                           "and upload the new file."))
+        raise ExcelError(_damaged())
     finally:
         workbook.close()
+
+
+def _damaged() -> str:
+    return _("The workbook is damaged and cannot be read. Open it in Excel or WPS, save it again as .xlsx and upload "
+             "the new file.")
 
 
 def _not_xlsx() -> str:
@@ -116,7 +130,7 @@ def _check_archive(file) -> None:
     if "xl/workbook.xml" not in {member.filename for member in members}:
         raise ExcelError(_not_xlsx())
     # The sizes are those the archive declares: zipfile never inflates a member beyond its declared size, so they
-    # bound what openpyxl can be made to read.
+    # bound what calamine can be made to read.
     too_compressed = any(
         member.file_size > RATIO_CHECKED_FROM
         and member.file_size > MAX_COMPRESSION_RATIO * max(member.compress_size, 1)
@@ -127,20 +141,69 @@ def _check_archive(file) -> None:
     file.seek(0)
 
 
+def _check_sheets(file) -> None:
+    """Refuse XML with a document type, and a sheet whose cells span more than MAX_EXTENT, placing the cells as
+    calamine does (by their reference, else after the cell before) and counting only those with a value."""
+    with zipfile.ZipFile(file) as archive:
+        for member in archive.infolist():
+            if not member.filename.endswith((".xml", ".rels")):
+                continue
+            with archive.open(member) as xml:
+                if b"<!DOCTYPE" in xml.read(PROLOG_BYTES).upper():
+                    raise ExcelError(_damaged())
+            if member.filename.startswith("xl/worksheets/"):
+                with archive.open(member) as xml:
+                    rows, columns = _extent(xml)
+                if rows > MAX_EXTENT[0]:
+                    raise ExcelError(_too_many_rows())
+                if columns > MAX_EXTENT[1]:
+                    raise ExcelError(_("The sheet has more than %(limit)d columns. Remove the columns that are not "
+                                       "in the template.") % {"limit": MAX_EXTENT[1]})
+    file.seek(0)
+
+
+def _extent(xml) -> tuple[int, int]:
+    last_row = last_column = row = column = 0
+    for event, element in etree.iterparse(xml, events=("start", "end"), tag=("{*}row", "{*}c"),
+                                          resolve_entities=False, no_network=True):
+        if element.tag.endswith("row"):
+            if event == "start":
+                row, column = int(element.get("r") or row + 1), 0
+            else:
+                element.clear()
+            continue
+        if event == "start":
+            continue
+        reference = element.get("r")
+        if reference:
+            letters, row = coordinate_from_string(reference)
+            column = column_index_from_string(letters)
+        else:
+            column += 1
+        if len(element):
+            last_row, last_column = max(last_row, row), max(last_column, column)
+    return last_row, last_column
+
+
+def _too_many_rows() -> str:
+    return _("The file has more than %(limit)s rows. Split it into several files.") % {"limit": f"{MAX_ROWS:,}"}
+
+
 def _first_visible_sheet(workbook):
-    for sheet in workbook.worksheets:
-        if sheet.sheet_state == "visible":
-            return sheet
+    for index, sheet in enumerate(workbook.sheets_metadata):
+        if sheet.visible == SheetVisibleEnum.Visible and sheet.typ == SheetTypeEnum.WorkSheet:
+            return workbook.get_sheet_by_index(index)
     raise ExcelError(_("The workbook has no visible sheet."))
 
 
 def _read_rows(sheet, headers: Sequence[str], required: Sequence[str]) -> list[tuple[int, dict[str, object]]]:
-    header_row, columns = _find_header(sheet, headers, required)
-    width = max(columns.values()) + 1
+    # calamine's rows begin at the sheet's first row but its columns at the first column holding something; the
+    # columns are found by header in the same rows, so only the row numbers must be Excel's.
+    all_rows = sheet.iter_rows()
+    header_row, columns = _find_header(all_rows, headers, required)
     rows, example_row = [], None
-    for number, values in enumerate(
-        sheet.iter_rows(min_row=header_row + 1, max_col=width, values_only=True), start=header_row + 1
-    ):
+    for number, values in enumerate(all_rows, start=header_row + 1):
+        values = [values[index] if index < len(values) else None for index in range(max(columns.values()) + 1)]
         if is_example(values):
             example_row = number
             continue
@@ -148,9 +211,7 @@ def _read_rows(sheet, headers: Sequence[str], required: Sequence[str]) -> list[t
         if all(value is None for value in cells.values()):
             continue
         if len(rows) == MAX_ROWS:
-            raise ExcelError(
-                _("The file has more than %(limit)s rows. Split it into several files.") % {"limit": f"{MAX_ROWS:,}"}
-            )
+            raise ExcelError(_too_many_rows())
         rows.append((number, cells))
     if not rows and example_row:
         raise ExcelError(
@@ -168,11 +229,13 @@ def is_example(values: Sequence) -> bool:
     return isinstance(first, str) and first.strip().startswith(EXAMPLE_MARK)
 
 
-def _find_header(sheet, headers: Sequence[str], required: Sequence[str]) -> tuple[int, dict[str, int]]:
-    """The header row (people put a title line or two above it) and the column index of each known header."""
+def _find_header(rows, headers: Sequence[str], required: Sequence[str]) -> tuple[int, dict[str, int]]:
+    """The header row (people put a title line or two above it) and the column index of each known header, read off
+    the first rows of the iterator ``rows``, which is left after the header."""
     wanted = {normalise_header(header): header for header in headers}
-    rows = sheet.iter_rows(min_row=1, max_row=HEADER_SEARCH_ROWS, max_col=MAX_COLUMNS, values_only=True)
     for number, values in enumerate(rows, start=1):
+        if number > HEADER_SEARCH_ROWS:
+            break
         found = [(wanted.get(normalise_header(value)), index) for index, value in enumerate(values)]
         found = [(header, index) for header, index in found if header]
         if not found:

@@ -58,6 +58,16 @@ class QuotasForm(forms.Form):
         return {pair: self.cleaned_data[name] for name, pair in self.kinds.items()}
 
 
+class InspectingUnitsForm(forms.Form):
+    units = forms.ModelMultipleChoiceField(label=_("Inspecting units"), queryset=Unit.objects.none(), required=False,
+                                           help_text=_("Hold Ctrl to choose several."))
+
+    def __init__(self, *args, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = departments
+        self.fields["units"].label_from_instance = lambda unit: f"{unit.parent.name} · {unit.name}"
+
+
 class BulletinForm(forms.Form):
     """The office's choice of reports, each with its place in the bulletin (1, 2, 3…; ticked reports without a place
     follow in the list's order)."""

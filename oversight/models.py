@@ -167,6 +167,22 @@ class BulletinItem(models.Model):
         ]
 
 
+class InspectingUnit(models.Model):
+    """A unit the campaign names to inspect beside the offices (seed 000: 督导检查 by 区综治办). It inspects the units
+    of the government it belongs to, as the office of that government does."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="inspecting_units")
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("inspecting unit")
+        verbose_name_plural = _("inspecting units")
+        constraints = [models.UniqueConstraint(fields=["campaign", "unit"], name="one_naming_per_inspecting_unit")]
+
+    def __str__(self) -> str:
+        return self.unit.name
+
+
 class Inspection(models.Model):
     """督导检查: a visit of the office (or of the unit the campaign names) to a unit, with what it found."""
 
@@ -179,6 +195,9 @@ class Inspection(models.Model):
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=2, null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
+    # The named unit that made the visit; empty when the office above the unit did.
+    inspecting_unit = models.ForeignKey(Unit, verbose_name=_("inspected by"), null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="inspections_made")
 
     class Meta:
         verbose_name = _("inspection visit")

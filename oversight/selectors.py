@@ -16,7 +16,8 @@ from screening import selectors as screening_selectors
 from screening.models import Campaign
 
 from .models import (
-    Briefing, BriefingFile, BriefingQuota, Bulletin, Filing, FilingFile, Inspection, InspectionAction,
+    Briefing, BriefingFile, BriefingQuota, Bulletin, Filing, FilingFile, InspectingUnit, Inspection,
+    InspectionAction,
 )
 
 
@@ -109,13 +110,43 @@ def bulletin_for_user_or_404(user, pk: int) -> Bulletin:
 
 
 def inspection_for_user_or_404(user, pk: int) -> Inspection:
-    return get_object_or_404(Inspection.objects.select_related("campaign", "unit", "recorded_by"),
-                             pk=pk, unit__in=_seen_by(user))
+    """Among the units the user sees, or the visits made by a named unit the user enters data for."""
+    seen = Q(unit__in=_seen_by(user)) | Q(inspecting_unit__in=permissions.units(user, Perm.ENTER))
+    return get_object_or_404(Inspection.objects.select_related("campaign", "unit", "recorded_by", "inspecting_unit")
+                             .filter(seen), pk=pk)
 
 
-def inspections_beneath(campaign: Campaign, unit: Unit) -> QuerySet[Inspection]:
-    return (Inspection.objects.filter(campaign=campaign, unit__path__startswith=unit.path)
-            .select_related("unit").prefetch_related("actions"))
+def inspecting_units(campaign: Campaign) -> QuerySet[Unit]:
+    return Unit.objects.filter(pk__in=InspectingUnit.objects.filter(campaign=campaign).values("unit"))
+
+
+def named_inspector(user, campaign: Campaign, unit: Unit) -> Unit | None:
+    """The unit named in ``campaign`` that may inspect ``unit`` and for which ``user`` speaks, if there is one: a
+    named unit visits the units beneath the government it belongs to."""
+    for named in inspecting_units(campaign).select_related("parent"):
+        government = named.parent
+        if (government and unit.pk not in (named.pk, government.pk) and unit.path.startswith(government.path)
+                and permissions.speaks_for(user, named)):
+            return named
+    return None
+
+
+def may_close(user, inspection: Inspection) -> bool:
+    """The office above the unit closes an action, or the named unit that made the visit."""
+    unit = inspection.unit
+    if unit.parent is not None and permissions.has(user, Perm.REVIEW, unit.parent):
+        return True
+    return inspection.inspecting_unit is not None and permissions.speaks_for(user, inspection.inspecting_unit)
+
+
+def _visits(campaign: Campaign, unit: Unit, by: Unit | None) -> QuerySet[Inspection]:
+    found = Inspection.objects.filter(campaign=campaign, unit__path__startswith=unit.path)
+    return found if by is None else found.filter(inspecting_unit=by)
+
+
+def inspections_beneath(campaign: Campaign, unit: Unit, *, by: Unit | None = None) -> QuerySet[Inspection]:
+    """The visits to units beneath ``unit``; with ``by``, only those that named unit made."""
+    return _visits(campaign, unit, by).select_related("unit").prefetch_related("actions")
 
 
 @dataclass(frozen=True)
@@ -127,13 +158,11 @@ class VisitLine:
     overdue_actions: int
 
 
-def visit_table(campaign: Campaign, unit: Unit, *, on: date) -> list[VisitLine]:
-    """Per unit visited beneath ``unit``: the visits, the last one, and its actions still open and overdue. Two
-    queries."""
-    visits = (Inspection.objects.filter(campaign=campaign, unit__path__startswith=unit.path)
-              .values_list("unit_id").annotate(n=Count("pk"), last=Max("day")).order_by())
-    actions = (InspectionAction.objects.open().filter(inspection__campaign=campaign,
-                                                       inspection__unit__path__startswith=unit.path)
+def visit_table(campaign: Campaign, unit: Unit, *, on: date, by: Unit | None = None) -> list[VisitLine]:
+    """Per unit visited beneath ``unit`` (by the named unit ``by``, if given): the visits, the last one, and its
+    actions still open and overdue. Two queries."""
+    visits = (_visits(campaign, unit, by).values_list("unit_id").annotate(n=Count("pk"), last=Max("day")).order_by())
+    actions = (InspectionAction.objects.open().filter(inspection__in=_visits(campaign, unit, by).values("pk"))
                .values_list("inspection__unit_id")
                .annotate(n=Count("pk"), overdue=Count("pk", filter=Q(deadline__lt=on))).order_by())
     visited = {unit_id: (n, last) for unit_id, n, last in visits}

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -23,9 +23,10 @@ from screening import locks
 from screening.models import Campaign, Phase
 
 from .models import (
-    Briefing, BriefingFile, BriefingQuota, Bulletin, BulletinItem, Chase, Filing, FilingFile, Inspection,
-    InspectionAction, WorkResults,
+    Briefing, BriefingFile, BriefingQuota, Bulletin, BulletinItem, Chase, Filing, FilingFile, InspectingUnit,
+    Inspection, InspectionAction, WorkResults,
 )
+from . import selectors
 
 # A briefing may come at any point of the campaign, from its first phase to its last deadline.
 BRIEFING_PHASES = tuple(Phase.Kind.values)
@@ -222,18 +223,45 @@ class ActionPlan:
     deadline: date
 
 
-def _require_inspector(actor, unit: Unit) -> None:
-    """Inspections of a unit are recorded and closed by the office above it."""
+def inspecting_units_set(*, actor, campaign: Campaign, units: Sequence[Unit]) -> None:
+    """Name the units that inspect in ``campaign`` beside the offices (such as 区综治办); the others lose it."""
+    permissions.require(actor, Perm.MANAGE, campaign.scope_unit)
+    if outside := [u.name for u in units if not u.path.startswith(campaign.scope_unit.path) or u.parent is None]:
+        raise ValidationError(_("These units are not part of the campaign: %(units)s") % {"units": "、".join(outside)})
+    InspectingUnit.objects.filter(campaign=campaign).exclude(unit__in=units).delete()
+    InspectingUnit.objects.bulk_create([InspectingUnit(campaign=campaign, unit=u) for u in units],
+                                       ignore_conflicts=True)
+
+
+def _inspector(actor, campaign: Campaign, unit: Unit) -> Unit | None:
+    """Who records a visit to ``unit``: the office above it (None), or else a unit the campaign names that ``actor``
+    speaks for."""
     if unit.parent is None:
         raise ValidationError(_("The top unit is inspected by nobody in this system."))
-    permissions.require(actor, Perm.REVIEW, unit.parent)
+    if permissions.has(actor, Perm.REVIEW, unit.parent):
+        return None
+    named = selectors.named_inspector(actor, campaign, unit)
+    if named is None:
+        permissions.require(actor, Perm.REVIEW, unit.parent)
+    return named
+
+
+def _tell_the_inspectors(inspection: Inspection, title: str, body: str, link: str) -> int:
+    """The office above the unit, and the named unit that made the visit, if one did."""
+    unit = inspection.unit
+    users = set()
+    if unit.parent is not None:
+        users |= permissions.nearest_holders(Perm.REVIEW, [unit.parent])[unit.parent]
+    if inspection.inspecting_unit is not None:
+        users |= _speakers(inspection.inspecting_unit)
+    return len(notify(users=users, title=title, body=body, link=link))
 
 
 @transaction.atomic
 def inspection_record(*, actor, campaign: Campaign, unit: Unit, day: date, inspectors: str, findings: str,
                       score: Decimal | None = None, actions: Sequence[ActionPlan] = ()) -> Inspection:
     """Record a visit to ``unit`` with what it found and the actions it requires; the unit is told."""
-    _require_inspector(actor, unit)
+    inspecting_unit = _inspector(actor, campaign, unit)
     if not unit.path.startswith(campaign.scope_unit.path):
         raise ValidationError({"unit": _("This unit is not part of the campaign.")})
     if day > locks.today_local():
@@ -241,21 +269,25 @@ def inspection_record(*, actor, campaign: Campaign, unit: Unit, day: date, inspe
     if score is not None and not Decimal("0") <= score <= Decimal("100"):
         raise ValidationError({"score": _("A score lies between 0 and 100.")})
     inspection = Inspection.objects.create(campaign=campaign, unit=unit, day=day, inspectors=inspectors.strip(),
-                                           findings=findings.strip(), score=score, recorded_by=actor)
+                                           findings=findings.strip(), score=score, recorded_by=actor,
+                                           inspecting_unit=inspecting_unit)
     InspectionAction.objects.bulk_create(
         InspectionAction(inspection=inspection, text=plan.text.strip(), deadline=plan.deadline) for plan in actions
     )
     with translation.override(settings.LANGUAGE_CODE):
-        names = {"unit": unit.name, "day": date_format(day), "n": len(actions)}
+        names = {"unit": unit.name, "day": date_format(day), "n": len(actions),
+                 "inspector": (inspecting_unit or unit.parent).name}
         notify(users=_speakers(unit), title=_("Inspection of %(unit)s on %(day)s") % names,
-               body=_("The office recorded its inspection of %(unit)s on %(day)s; it requires %(n)d actions. Answer "
-                      "each on the inspection's page.") % names,
+               body=_("%(inspector)s recorded its inspection of %(unit)s on %(day)s; it requires %(n)d actions. "
+                      "Answer each on the inspection's page.") % names,
                link=reverse("oversight:inspection", args=[inspection.pk]))
     return inspection
 
 
 def _locked_action(action: InspectionAction) -> InspectionAction:
-    return InspectionAction.objects.select_for_update().select_related("inspection__unit").get(pk=action.pk)
+    # Locks the action alone: the inspecting unit, which may be empty, sits on the nullable side of a join.
+    return (InspectionAction.objects.select_for_update(of=("self",))
+            .select_related("inspection__unit", "inspection__inspecting_unit").get(pk=action.pk))
 
 
 @transaction.atomic
@@ -272,9 +304,9 @@ def action_answer(*, actor, action: InspectionAction, answer: str) -> Inspection
     action.save(update_fields=["answer", "answered_by", "answered_at"])
     with translation.override(settings.LANGUAGE_CODE):
         names = {"unit": unit.name, "action": action.text}
-        _tell_the_office(unit, _("%(unit)s answered an inspection action") % names,
-                         _("%(unit)s answered “%(action)s”.") % names,
-                         reverse("oversight:inspection", args=[action.inspection_id]))
+        _tell_the_inspectors(action.inspection, _("%(unit)s answered an inspection action") % names,
+                             _("%(unit)s answered “%(action)s”.") % names,
+                             reverse("oversight:inspection", args=[action.inspection_id]))
     return action
 
 
@@ -283,7 +315,9 @@ def action_close(*, actor, action: InspectionAction) -> InspectionAction:
     """The office accepts the answer and closes the action; the unit is told."""
     action = _locked_action(action)
     unit = action.inspection.unit
-    _require_inspector(actor, unit)
+    if not selectors.may_close(actor, action.inspection):
+        raise PermissionDenied(_("Actions are closed by the office above %(unit)s or by the unit that made the "
+                                 "visit.") % {"unit": unit.name})
     if action.closed_at:
         raise ValidationError(_("This action is already closed."))
     action.closed_by, action.closed_at = actor, timezone.now()
@@ -304,8 +338,9 @@ def send_overdue_action_notices(*, on: date) -> int:
         pending = InspectionAction.objects.overdue(on).exclude(overdue_told_on=on).values_list("pk", flat=True)
         for pk in list(pending):
             with transaction.atomic():
-                action = (InspectionAction.objects.select_for_update(skip_locked=True).overdue(on)
-                          .exclude(overdue_told_on=on).select_related("inspection__unit").filter(pk=pk).first())
+                action = (InspectionAction.objects.select_for_update(skip_locked=True, of=("self",)).overdue(on)
+                          .exclude(overdue_told_on=on)
+                          .select_related("inspection__unit", "inspection__inspecting_unit").filter(pk=pk).first())
                 if action is None:
                     continue
                 unit = action.inspection.unit
@@ -313,11 +348,9 @@ def send_overdue_action_notices(*, on: date) -> int:
                 link = reverse("oversight:inspection", args=[action.inspection_id])
                 sent += len(notify(users=_speakers(unit), title=_("Inspection action overdue: %(action)s") % names,
                                    body=_("“%(action)s” was due on %(deadline)s.") % names, link=link))
-                if unit.parent is not None:
-                    sent += len(notify(
-                        users=permissions.nearest_holders(Perm.REVIEW, [unit.parent])[unit.parent],
-                        title=_("Inspection action of %(unit)s overdue") % names,
-                        body=_("%(unit)s has not finished “%(action)s”, due on %(deadline)s.") % names, link=link))
+                sent += _tell_the_inspectors(
+                    action.inspection, _("Inspection action of %(unit)s overdue") % names,
+                    _("%(unit)s has not finished “%(action)s”, due on %(deadline)s.") % names, link)
                 action.overdue_told_on = on
                 action.save(update_fields=["overdue_told_on"])
     return sent

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from orgs import permissions
 from orgs import selectors as org_selectors
+from orgs.models import Unit
 from orgs.formtools import submit, submit_section
 from orgs.permissions import Perm
 from screening import locks
@@ -24,7 +25,8 @@ from screening.locks import today_local
 from . import bulletin_docx as bulletin_docx_module
 from . import selectors, services
 from .forms import (
-    ActionFormSet, AnswerForm, BriefingForm, BulletinForm, FilingForm, InspectionForm, QuotasForm, WorkResultsForm,
+    ActionFormSet, AnswerForm, BriefingForm, BulletinForm, FilingForm, InspectingUnitsForm, InspectionForm, QuotasForm,
+    WorkResultsForm,
 )
 from .models import BriefingQuota, Filing, WorkResults
 
@@ -56,6 +58,7 @@ def _render_work(request, campaign, unit, **bound):
     return render(request, "oversight/work.html", {
         "campaign": campaign,
         "unit": unit,
+        "inspects": selectors.inspecting_units(campaign).filter(pk=unit.pk).exists(),
         "briefings": briefings,
         "quota": selectors.quotas(campaign, [unit])[unit.pk],
         "briefing_state": locks.filing_state(campaign, unit, services.BRIEFING_PHASES),
@@ -166,17 +169,30 @@ def filing_file(request, pk):
 
 @login_required
 def quotas(request, slug):
-    """The admin's page of the campaign's quotas of information reports."""
+    """The admin's page of the campaign's quotas of information reports and of the units it names to inspect."""
     campaign = screening_selectors.campaign_for_user_or_404(request.user, slug)
     permissions.require(request.user, Perm.MANAGE, campaign.scope_unit)
+    posted = request.POST.get("save")
     current = {(q.unit_level, q.unit_kind): q.minimum for q in BriefingQuota.objects.filter(campaign=campaign)}
-    form = QuotasForm(request.POST or None, kinds=selectors.quota_kinds(campaign), current=current)
-    if request.method == "POST" and submit(
+    form = QuotasForm(request.POST if posted == "quotas" else None, kinds=selectors.quota_kinds(campaign),
+                      current=current)
+    departments = (Unit.objects.filter(path__startswith=campaign.scope_unit.path, kind=Unit.Kind.DEPARTMENT,
+                                       is_active=True).select_related("parent").order_by("path"))
+    inspecting_form = InspectingUnitsForm(request.POST if posted == "inspecting_units" else None,
+                                          departments=departments,
+                                          initial={"units": selectors.inspecting_units(campaign)})
+    if posted == "quotas" and submit(
         form, lambda: services.quotas_set(actor=request.user, campaign=campaign, minimums=form.minimums())
     ):
         messages.success(request, _("The quotas have been saved."))
         return redirect("oversight:quotas", campaign.slug)
-    return render(request, "oversight/quotas.html", {"campaign": campaign, "form": form})
+    if posted == "inspecting_units" and submit(inspecting_form, lambda: services.inspecting_units_set(
+        actor=request.user, campaign=campaign, units=list(inspecting_form.cleaned_data["units"])
+    )):
+        messages.success(request, _("The units that inspect have been saved."))
+        return redirect("oversight:quotas", campaign.slug)
+    return render(request, "oversight/quotas.html",
+                  {"campaign": campaign, "form": form, "inspecting_form": inspecting_form})
 
 
 def _issuer(request):
@@ -237,34 +253,46 @@ def bulletin_docx(request, pk):
 # Supervision (督导检查) ------------------------------------------------------------------------------------------------
 
 
-def _render_inspections(request, campaign, scope, form=None, actions=None):
-    may_record = permissions.has(request.user, Perm.REVIEW, scope)
+def _inspection_scope(request, campaign):
+    """(the government whose units the user inspects, the named unit the user inspects for, if not its office)."""
+    membership = org_selectors.active_membership(request)
+    unit = membership and permissions.grant_unit(membership)
+    if unit and unit.parent and selectors.inspecting_units(campaign).filter(pk=unit.pk).exists() \
+            and permissions.speaks_for(request.user, unit) and not permissions.follows_progress(request.user, unit):
+        return unit.parent, unit
+    return _issuer(request), None
+
+
+def _render_inspections(request, campaign, scope, by, form=None, actions=None):
+    may_record = by is not None or permissions.has(request.user, Perm.REVIEW, scope)
     return render(request, "oversight/inspections.html", {
-        "campaign": campaign, "scope": scope, "may_record": may_record,
-        "table": selectors.visit_table(campaign, scope, on=today_local()),
-        "inspections": selectors.inspections_beneath(campaign, scope)[:PAGE_SIZE],
-        "form": form or InspectionForm(units=_inspectable(campaign, scope), initial={"day": today_local()}),
+        "campaign": campaign, "scope": scope, "by": by, "may_record": may_record,
+        "table": selectors.visit_table(campaign, scope, on=today_local(), by=by),
+        "inspections": selectors.inspections_beneath(campaign, scope, by=by)[:PAGE_SIZE],
+        "form": form or InspectionForm(units=_inspectable(campaign, scope, by), initial={"day": today_local()}),
         "actions": actions or ActionFormSet(prefix="actions"),
     })
 
 
-def _inspectable(campaign, scope):
-    return screening_selectors.reporting_units(campaign).filter(path__startswith=scope.path).order_by("path")
+def _inspectable(campaign, scope, by):
+    units = screening_selectors.reporting_units(campaign).filter(path__startswith=scope.path).order_by("path")
+    return units if by is None else units.exclude(pk__in=[by.pk, scope.pk])
 
 
 @login_required
 def inspections(request, slug):
     campaign = screening_selectors.campaign_for_user_or_404(request.user, slug)
-    return _render_inspections(request, campaign, _issuer(request))
+    return _render_inspections(request, campaign, *_inspection_scope(request, campaign))
 
 
 @login_required
 @require_POST
 def inspection_record(request, slug):
     campaign = screening_selectors.campaign_for_user_or_404(request.user, slug)
-    scope = _issuer(request)
-    permissions.require(request.user, Perm.REVIEW, scope)
-    form = InspectionForm(request.POST, units=_inspectable(campaign, scope))
+    scope, by = _inspection_scope(request, campaign)
+    if by is None:
+        permissions.require(request.user, Perm.REVIEW, scope)
+    form = InspectionForm(request.POST, units=_inspectable(campaign, scope, by))
     actions = ActionFormSet(request.POST, prefix="actions")
     recorded = []
 
@@ -277,7 +305,7 @@ def inspection_record(request, slug):
     if actions.is_valid() and submit(form, record):
         messages.success(request, _("The inspection has been recorded; the unit has been told."))
         return redirect("oversight:inspection", recorded[0].pk)
-    return _render_inspections(request, campaign, scope, form, actions)
+    return _render_inspections(request, campaign, scope, by, form, actions)
 
 
 def _render_inspection(request, inspection, **bound):
@@ -285,7 +313,7 @@ def _render_inspection(request, inspection, **bound):
     return render(request, "oversight/inspection.html", {
         "inspection": inspection, "actions": inspection.actions.all(),
         "may_answer": permissions.speaks_for(request.user, unit),
-        "may_close": unit.parent is not None and permissions.has(request.user, Perm.REVIEW, unit.parent),
+        "may_close": selectors.may_close(request.user, inspection),
         "answer_form": AnswerForm(), **bound,
     })
 

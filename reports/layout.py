@@ -69,6 +69,8 @@ def line_count(text: str, room: float, size: float) -> int:
     return lines
 
 
+# A table repeats its texts down a column (a sector, a track, 是/否): measured once each per width and size.
+@functools.lru_cache(maxsize=65536)
 def height(text: str, room: float, size: float) -> float:
     """The row height, in points, that shows ``text`` wrapped in ``room`` points at ``size`` points."""
     return line_count(text, room, size) * size * LINE_SPACING + VERTICAL_MARGIN

@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
-from ledger.models import Clue, ScreeningRecord
+from ledger.models import Clue, Entity, ScreeningRecord
 from orgs.models import Unit
 from review.models import CountyReturn, Disposal, ProvinceNotice
 from screening.models import Campaign, Term
@@ -62,13 +62,14 @@ def counted_clues(campaign: Campaign, unit: Unit) -> QuerySet[Clue]:
 
 def unmerged_entities(campaign: Campaign, unit: Unit) -> list[Unmerged]:
     """Entities whose counted clues come from more than one unit: each is one institution in the tables, but its people
-    and amounts are summed over every unit's clue until the office merges them. One query."""
-    reported = (
-        counted_clues(campaign, unit).values("entity", "entity__name")
-        .annotate(units=Count("unit", distinct=True), clue=Min("pk"))
-        .filter(units__gt=1).order_by("entity__name", "entity")
+    and amounts are summed over every unit's clue until the office merges them. Two queries: the names are read for
+    the few entities found, rather than joined to every clue grouped (a city's 86,000: 0.4 s → 0.2 s)."""
+    reported = list(
+        counted_clues(campaign, unit).values("entity").annotate(units=Count("unit", distinct=True), clue=Min("pk"))
+        .filter(units__gt=1).values_list("entity", "clue").order_by()
     )
-    return [Unmerged(row["entity__name"], row["clue"]) for row in reported]
+    names = dict(Entity.objects.filter(pk__in=[entity for entity, _clue in reported]).values_list("pk", "name"))
+    return [Unmerged(names[entity], clue) for entity, clue in sorted(reported, key=lambda row: (names[row[0]], row[0]))]
 
 
 def drafts_left_out(campaign: Campaign, unit: Unit) -> int:
@@ -124,13 +125,12 @@ class _Block:
             **{name: Count("pk", filter=Q(disposal__track=track), distinct=True) for name, track in TRACK_COLUMNS.items()},
         )
         self.figures = {row.pop(key): row for row in figures}
-        self.problems = self._names(
-            Clue.problems.through.objects.filter(clue__in=clues), f"clue__{key}", "term__name", "clue"
-        )
-        self.measures = self._names(
-            Disposal.measures.through.objects.filter(disposal__clue__in=clues), f"disposal__clue__{key}", "term__name",
-            "disposal",
-        )
+        # Read from the counted clues outward, so that the planner starts from the unit's clues: asked from the link
+        # tables for the clues "in" the counted ones, it joined every link of the campaign before keeping the unit's
+        # (a county's problems per behaviour: 130 ms → 60 ms).
+        self.problems = self._names(clues.filter(problems__isnull=False), key, "problems__name", "pk")
+        self.measures = self._names(clues.filter(disposal__measures__isnull=False), key, "disposal__measures__name",
+                                    "disposal")
         self.reasons = self._names(clues.filter(unhandled), key, "disposal__not_handled_reason", "pk")
 
     @staticmethod

@@ -4,10 +4,11 @@ box of static/js/app.js (tests/e2e/test_unit_search.py types in it); without Jav
 from html.parser import HTMLParser
 
 import pytest
+from django import forms
 from django.urls import reverse
 
 from ledger import services
-from orgs.forms import INDENT
+from orgs.forms import INDENT, UnitTreeChoiceField, UnitTreeMultipleChoiceField
 from orgs.models import Unit
 from tests.factories import UnitFactory
 from tests.orgs.test_pages import login
@@ -90,3 +91,38 @@ def test_the_ledger_lists_filter_by_unit_in_the_tree(client, tree, open_campaign
     login(client, tree.user("staff"))
     attrs, options = picker(client.get(reverse(url_name, args=[open_campaign.slug])).content.decode(), "unit")
     assert options == [(0, "全部"), (0, "一街道"), (1, "一社区")] and "data-unit-search" in attrs
+
+
+class Markup(HTMLParser):
+    """Every tag with its attributes (in any order) and every piece of text, whitespace between tags left out."""
+
+    def __init__(self):
+        super().__init__()
+        self.parts = []
+
+    def handle_starttag(self, tag, attrs):
+        self.parts.append((tag, frozenset(attrs)))
+
+    def handle_endtag(self, tag):
+        self.parts.append(("/" + tag,))
+
+    def handle_data(self, data):
+        if data.strip():
+            self.parts.append(data)
+
+
+def markup(html: str) -> list:
+    parser = Markup()
+    parser.feed(html)
+    return parser.parts
+
+
+@pytest.mark.parametrize("multiple", [False, True])
+def test_a_picker_writes_the_markup_of_djangos_option_templates(tree, multiple):
+    units = Unit.objects.order_by("path")
+    field = UnitTreeMultipleChoiceField(queryset=units) if multiple else UnitTreeChoiceField(queryset=units)
+    value = [tree.unit("township").pk, tree.unit("village").pk] if multiple else tree.unit("township").pk
+    written = field.widget.render("unit", value, attrs={"id": "id_unit"})
+    by_template = forms.Widget.render(field.widget, "unit", value, attrs={"id": "id_unit"})
+    assert markup(written) == markup(by_template)
+    assert written.count("selected") == (2 if multiple else 1)

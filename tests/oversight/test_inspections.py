@@ -92,3 +92,63 @@ def test_only_an_office_above_records_and_closes(tree, open_campaign, visit, act
                                    day=TODAY, inspectors="x", findings="x")
     with pytest.raises(PermissionDenied):
         services.action_close(actor=tree.user(actor), action=visit.actions.get())
+
+
+# A unit the campaign names to inspect (seed 000: 督导检查 by 区综治办) -----------------------------------------------
+
+
+@pytest.fixture
+def named(client, tree, open_campaign):
+    """The admin names 甲县市场监管局 to inspect in the campaign, on the campaign's quotas page."""
+    client.force_login(tree.user("admin"))
+    url = reverse("oversight:quotas", args=[open_campaign.slug])
+    offered = client.get(url).context["inspecting_form"].fields["units"].queryset
+    assert list(offered) == [tree.unit("department")]  # departments only: governments and offices inspect anyway
+    client.post(url, {"save": "inspecting_units", "units": [tree.unit("department").pk]})
+    return tree.unit("department")
+
+
+def test_a_named_unit_records_visits_to_the_units_of_its_government(client, tree, open_campaign, named):
+    client.force_login(tree.user("department_staff"))
+    work = client.get(reverse("oversight:work", args=[open_campaign.slug])).content.decode()
+    assert f'href="{reverse("oversight:inspections", args=[open_campaign.slug])}"' in work
+    page = client.get(reverse("oversight:inspections", args=[open_campaign.slug]))
+    assert page.context["may_record"] and named not in page.context["form"].fields["unit"].queryset
+    client.post(reverse("oversight:inspection_record", args=[open_campaign.slug]),
+                record_post(unit=tree.unit("township").pk))
+    inspection = Inspection.objects.get()
+    assert inspection.inspecting_unit == named
+    told = Notification.objects.get(recipient=tree.user("staff"))
+    assert "甲县市场监管局" in told.body
+    with pytest.raises(PermissionDenied):
+        services.inspection_record(actor=tree.user("department_staff"), campaign=open_campaign,
+                                   unit=tree.unit("other_township"), day=TODAY, inspectors="x", findings="x")
+
+
+def test_the_named_unit_is_told_of_answers_and_overdue_actions_and_closes_its_actions(client, tree, open_campaign,
+                                                                                     named):
+    visit = services.inspection_record(
+        actor=tree.user("department_staff"), campaign=open_campaign, unit=tree.unit("township"), day=TODAY,
+        inspectors="督导组", findings="台账不全", actions=[services.ActionPlan("补齐台账", TODAY + timedelta(days=2))])
+    action = visit.actions.get()
+    services.action_answer(actor=tree.user("staff"), action=action, answer="已补齐。")
+    assert Notification.objects.filter(recipient=tree.user("department_staff"), body__contains="补齐台账").exists()
+    assert Notification.objects.filter(recipient=tree.user("office"), body__contains="补齐台账").exists()
+    # the staff of 一街道, the county office and the named unit
+    assert services.send_overdue_action_notices(on=TODAY + timedelta(days=3)) == 3
+    client.force_login(tree.user("department_staff"))
+    page = client.get(reverse("oversight:inspection", args=[visit.pk]))
+    assert page.context["may_close"] and "甲县市场监管局" in page.content.decode()
+    client.post(reverse("oversight:action_close", args=[visit.pk, action.pk]))
+    action.refresh_from_db()
+    assert action.state == "closed"
+
+
+def test_a_unit_no_longer_named_records_nothing(client, tree, open_campaign, named):
+    client.force_login(tree.user("admin"))
+    client.post(reverse("oversight:quotas", args=[open_campaign.slug]), {"save": "inspecting_units"})
+    client.force_login(tree.user("department_staff"))
+    assert client.get(reverse("oversight:inspections", args=[open_campaign.slug])).status_code == 403
+    with pytest.raises(PermissionDenied):
+        services.inspection_record(actor=tree.user("department_staff"), campaign=open_campaign,
+                                   unit=tree.unit("township"), day=TODAY, inspectors="x", findings="x")

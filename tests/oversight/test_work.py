@@ -154,9 +154,9 @@ def test_the_admin_sets_the_quotas_per_kind_of_unit(client, tree, campaign):
     url = reverse("oversight:quotas", args=[campaign.slug])
     page = client.get(url).content.decode()
     assert "乡镇（街道）" in page or "街道" in page
-    client.post(url, {"township__government": "2", "county__department": "1"})
+    client.post(url, {"save": "quotas", "township__government": "2", "county__department": "1"})
     assert dict(BriefingQuota.objects.values_list("unit_kind", "minimum")) == {"government": 2, "department": 1}
-    client.post(url, {"township__government": "0", "county__department": "1"})
+    client.post(url, {"save": "quotas", "township__government": "0", "county__department": "1"})
     assert list(BriefingQuota.objects.values_list("unit_kind", flat=True)) == ["department"]
     client.force_login(tree.user("office"))
     assert client.get(url).status_code == 403

@@ -4,6 +4,7 @@ turn, and the printed table. Timings are never asserted in the test suite; these
 import statistics
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 
@@ -52,6 +53,21 @@ def alternate(project: Callable[[], object], baseline: Callable[[], object], *, 
         baseline_result = baseline()
         baseline_times.append(time.perf_counter() - started)
     return statistics.median(project_times), statistics.median(baseline_times), project_result, baseline_result
+
+
+@contextmanager
+def rendered_as_in_production():
+    """Pages timed as production renders them. The test environment (which tests/perf/run.py sets up so that a
+    response carries its context, to check it against the baseline) has every template render copy its context for
+    the test Client: on a page of many small templates (a select's options, a row's flags) that copying cost more than
+    the page's queries. A client timed inside must name an allowed host: ``Client(SERVER_NAME="localhost")``."""
+    from django.test.utils import setup_test_environment, teardown_test_environment
+
+    teardown_test_environment()
+    try:
+        yield
+    finally:
+        setup_test_environment()
 
 
 def table(results: list[Result]) -> str:

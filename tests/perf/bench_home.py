@@ -1,0 +1,78 @@
+"""The office's home page at volume (issue 14 part 1, measured as issue 12 measures pages): the county office's and
+the city office's dashboard of the campaign, through the Django test Client logged in, against a bare baseline that
+computes the same figures by hand: attachment 1's one statement of every figure (tests/perf/bench_reports.py), the
+queue's size and age, the overdue disposals, the totals, the clues per unit beneath and per risk level, and the
+previous campaign's totals. The two must agree on the totals and on each sector's institutions. Run by
+tests/perf/run.py."""
+
+from django.db import connection
+from django.db.models import Count, Min, Sum
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from ledger.models import Clue
+from orgs.models import Unit, User
+from reports import dashboard, tables
+from review.models import Disposal
+from screening.locks import today_local
+from screening.models import Campaign
+from tests.perf.bench_reports import _attachment1_sql
+from tests.perf.timing import Province, Result, alternate, rendered_as_in_production
+
+TARGET_RATIO = 2.0
+
+
+def measurements(province: Province) -> list[Result]:
+    campaign = Campaign.objects.get(slug=province.campaign_slug)
+    results = []
+    for who, username, code in (("county", province.county_office, province.county_code),
+                                ("city", province.city_office, province.city_code)):
+        client = Client(SERVER_NAME="localhost")  # an allowed host outside the test environment too
+        client.force_login(User.objects.get(username=username))
+        results.append(_measure(client, who, campaign, Unit.objects.get(code=code)))
+    return results
+
+
+def _measure(client: Client, who: str, campaign: Campaign, unit: Unit) -> Result:
+    url = reverse("home") + f"?campaign={campaign.slug}&unit={unit.pk}"
+    today = today_local()
+    before = dashboard.previous_campaign(campaign)
+
+    def project():
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        return response
+
+    def baseline():
+        clues = tables.counted_clues(campaign, unit)
+        figures = _attachment1_sql(connection, clues, campaign, unit)
+        totals = clues.aggregate(n=Count("pk"), amount=Sum("amount_involved"))
+        queue = Clue.objects.filter(campaign=campaign, unit__path__startswith=unit.path,
+                                    status=Clue.Status.SUBMITTED).aggregate(n=Count("pk"), oldest=Min("submitted_at"))
+        overdue = Disposal.objects.overdue(today).filter(clue__campaign=campaign,
+                                                         clue__unit__path__startswith=unit.path).count()
+        by_unit = list(clues.values_list("unit_id").annotate(n=Count("pk")).order_by())
+        by_level = list(clues.values_list("assessment__computed_level").annotate(n=Count("pk")).order_by())
+        previous = before and tables.counted_clues(before, unit).aggregate(n=Count("pk"))
+        return figures, totals, queue, overdue, by_unit, by_level, previous
+
+    project()  # warm: templates, translations, the session
+    with rendered_as_in_production():
+        project_time, baseline_time, _response, expected = alternate(project, baseline, repeat=3)
+    _check_agreement(project().context["figures"], expected, url)
+    with CaptureQueriesContext(connection) as captured:
+        project()
+    work = f"home page · {who} office · dashboard"
+    print(f"{work}: {project_time * 1000:.0f} ms, {len(captured)} queries")
+    return Result(work, project_time, baseline_time, TARGET_RATIO, queries=len(captured),
+                  note=f"{expected[1]['n']} clues counted")
+
+
+def _check_agreement(figures, expected, url: str) -> None:
+    rows, totals, queue, overdue, *_ = expected
+    assert (figures.totals.clues, figures.totals.amount) == (totals["n"], totals["amount"] or 0), url
+    assert (figures.queue_size, figures.overdue_disposals) == (queue["n"], overdue), url
+    by_sector = {bar.term_id: bar.count for bar in figures.by_sector}
+    expected_by_sector = {row[2]: row[4] for row in rows if row[0] == "sector" and row[1] == "figures" and row[4]}
+    assert by_sector == expected_by_sector, f"{url}: the dashboard's sectors differ from the bare query's"
