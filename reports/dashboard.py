@@ -1,6 +1,7 @@
 """The home pages' figures. Staff see their unit's work in each open campaign; the office and leaders see a unit's
 campaign: reporting completeness, the review queue, the clues by sector, behaviour, unit and level (sector and
-behaviour read off attachment 1 itself, so the page and the table cannot disagree), key clues, overdue disposals,
+behaviour from the figures attachment 1 is made of, tables.block_figures, so the page and the table cannot disagree,
+without the table's costlier columns), key clues, overdue disposals,
 entities reported twice, and the same totals for the previous campaign of the same kind. A fixed number of queries
 whatever the number of clues."""
 
@@ -18,9 +19,10 @@ from oversight import selectors as oversight_selectors
 from oversight.models import Filing
 from review.models import Assessment, Disposal
 from screening import locks
-from screening.models import Campaign, UnitSubmission
+from screening.models import Campaign, Term, UnitSubmission
 
 from . import tables
+from .table import number
 from .completeness import ENTERING, NOT_STARTED, STATES, Completeness, completeness
 
 ZERO = Decimal("0.00")
@@ -76,11 +78,16 @@ def _totals(campaign: Campaign, unit: Unit) -> Totals:
     return Totals(found["clues"], found["amount"], found["people"], found["key"])
 
 
-def _bars(table, block: str) -> list[Bar]:
-    """The leaf rows of one block of attachment 1 (重点领域 or 重点行为) with something in them."""
-    rows = [row for row in table.rows if row.labels[0] == block and not row.is_total]
-    return [Bar(row.labels[2] or row.labels[1], row.values["problem_count"], row.values["amount"], term_id=row.term_id)
-            for row in rows if row.values["problem_count"]]
+def _bars(campaign: Campaign, unit: Unit, terms: list[Term], key: str) -> list[Bar]:
+    """The rows of one block of attachment 1 (its sectors or behaviours) with problem institutions, in the table's
+    order, from the table's own figures (tables.block_figures), without the rest of the table."""
+    figures = tables.block_figures(tables.counted_clues(campaign, unit), key)
+    bars = []
+    for term in tables.leaf_terms(terms):
+        found = figures.get(term.pk, {})
+        if found.get("problem_count"):
+            bars.append(Bar(term.name, number(found["problem_count"]), number(found["amount"]), term_id=term.pk))
+    return bars
 
 
 def _by_unit(campaign: Campaign, unit: Unit) -> list[Bar]:
@@ -114,7 +121,7 @@ def previous_campaign(campaign: Campaign) -> Campaign | None:
 
 
 def office_figures(campaign: Campaign, unit: Unit, *, on: date) -> OfficeFigures:
-    attachment1 = tables.attachment1(campaign=campaign, unit=unit)
+    terms = list(Term.objects.filter(campaign=campaign).order_by("order", "pk"))
     queue = Clue.objects.filter(campaign=campaign, unit__path__startswith=unit.path,
                                 status=Clue.Status.SUBMITTED).aggregate(n=Count("pk"), oldest=Min("submitted_at"))
     overdue = Disposal.objects.overdue(on).filter(clue__campaign=campaign,
@@ -123,8 +130,11 @@ def office_figures(campaign: Campaign, unit: Unit, *, on: date) -> OfficeFigures
     return OfficeFigures(
         campaign=campaign, unit=unit, completeness=completeness(campaign, unit), totals=_totals(campaign, unit),
         queue_size=queue["n"], queue_oldest=queue["oldest"], overdue_disposals=overdue,
-        reported_twice=len(attachment1.unmerged), drafts_left_out=attachment1.drafts_left_out,
-        by_sector=_bars(attachment1, "重点领域"), by_behaviour=_bars(attachment1, "重点行为"),
+        reported_twice=len(tables.unmerged_entities(campaign, unit)),
+        drafts_left_out=tables.drafts_left_out(campaign, unit),
+        by_sector=_bars(campaign, unit, [t for t in terms if t.vocabulary == Term.Vocabulary.SECTOR], "sector"),
+        by_behaviour=_bars(campaign, unit, [t for t in terms if t.vocabulary == Term.Vocabulary.BEHAVIOUR],
+                           "behaviours"),
         by_unit=_by_unit(campaign, unit), by_level=_by_level(campaign, unit),
         previous=before and PreviousFigures(before, completeness(before, unit), _totals(before, unit)),
     )

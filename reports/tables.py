@@ -101,6 +101,36 @@ TRACK_COLUMNS = {
 }
 
 
+UNHANDLED = Q(disposal__track=Disposal.Track.NOT_HANDLED) | Q(disposal__isnull=True)
+
+
+def block_figures(clues: QuerySet[Clue], key: str) -> dict[int, dict]:
+    """Per term of a block (``key`` "sector" or "behaviours"), from the counted ``clues`` filed under one: the problem
+    institutions, people, amounts and the clues on each track. One query; the home page's charts read it too. Pass
+    the clues unfiltered by ``key``: a second filter on the behaviours would join them twice."""
+    figures = clues.filter(**{f"{key}__isnull": False}).values(key).annotate(
+        problem_count=Count("entity", distinct=True),
+        people=Sum("people_involved"),
+        amount=Sum("amount_involved"),
+        unhandled=Count("pk", filter=UNHANDLED, distinct=True),
+        **{name: Count("pk", filter=Q(disposal__track=track), distinct=True) for name, track in TRACK_COLUMNS.items()},
+    )
+    return {row.pop(key): row for row in figures}
+
+
+def _children(terms: list[Term]) -> dict[int | None, list[Term]]:
+    children: dict[int | None, list[Term]] = defaultdict(list)
+    for term in terms:
+        children[term.parent_id].append(term)
+    return children
+
+
+def leaf_terms(terms: list[Term]) -> list[Term]:
+    """The terms of a block with a row of their own, in the table's order: each item, or a top term without items."""
+    children = _children(terms)
+    return [leaf for top in children[None] for leaf in (children[top.pk] or [top])]
+
+
 class _Block:
     """The figures of one block (sectors or behaviours), per term, gathered with a fixed number of queries.
 
@@ -111,27 +141,19 @@ class _Block:
     def __init__(self, campaign: Campaign, unit: Unit, clues: QuerySet[Clue], key: str):
         # Only rows filed under a term count in a term's row: for behaviours, an inner join to the rows that have one
         # (grouped over a left join, every record without a behaviour made one more group, and a city's took 0.7 s).
+        self.figures = block_figures(clues, key)
         filed = Q(**{f"{key}__isnull": False})
         clues = clues.filter(filed)
         records = ScreeningRecord.objects.filter(filed, campaign=campaign, unit__path__startswith=unit.path)
         # Institutions are entities: one screened (or reported) by a township and by a department counts once.
         self.screened = dict(records.values_list(key).annotate(n=Count("entity", distinct=True)).values_list(key, "n"))
-        unhandled = Q(disposal__track=Disposal.Track.NOT_HANDLED) | Q(disposal__isnull=True)
-        figures = clues.values(key).annotate(
-            problem_count=Count("entity", distinct=True),
-            people=Sum("people_involved"),
-            amount=Sum("amount_involved"),
-            unhandled=Count("pk", filter=unhandled, distinct=True),
-            **{name: Count("pk", filter=Q(disposal__track=track), distinct=True) for name, track in TRACK_COLUMNS.items()},
-        )
-        self.figures = {row.pop(key): row for row in figures}
         # Read from the counted clues outward, so that the planner starts from the unit's clues: asked from the link
         # tables for the clues "in" the counted ones, it joined every link of the campaign before keeping the unit's
         # (a county's problems per behaviour: 130 ms → 60 ms).
         self.problems = self._names(clues.filter(problems__isnull=False), key, "problems__name", "pk")
         self.measures = self._names(clues.filter(disposal__measures__isnull=False), key, "disposal__measures__name",
                                     "disposal")
-        self.reasons = self._names(clues.filter(unhandled), key, "disposal__not_handled_reason", "pk")
+        self.reasons = self._names(clues.filter(UNHANDLED), key, "disposal__not_handled_reason", "pk")
 
     @staticmethod
     def _names(queryset, term_path: str, name_path: str, counted: str) -> dict[int, dict[str, int]]:
@@ -177,9 +199,7 @@ def attachment1(*, campaign: Campaign, unit: Unit) -> Table:
 
 
 def _add_block(table: Table, terms: list[Term], block: _Block, label: str, order: dict[str, int]) -> None:
-    children: dict[int | None, list[Term]] = defaultdict(list)
-    for term in terms:
-        children[term.parent_id].append(term)
+    children = _children(terms)
 
     def shown(term: Term) -> bool:
         # A retired term keeps its row only while it holds data.

@@ -1,7 +1,7 @@
 """The office's home page at volume (issue 14 part 1, measured as issue 12 measures pages): the county office's and
 the city office's dashboard of the campaign, through the Django test Client logged in, against a bare baseline that
-computes the same figures by hand: attachment 1's one statement of every figure (tests/perf/bench_reports.py), the
-queue's size and age, the overdue disposals, the totals, the clues per unit beneath and per risk level, and the
+computes the same figures by hand: the problem institutions and amounts per sector and per behaviour (what its charts
+show of attachment 1), the queue's size and age, the overdue disposals, the totals, the clues per unit beneath and per risk level, and the
 previous campaign's totals. The two must agree on the totals and on each sector's institutions. Run by
 tests/perf/run.py."""
 
@@ -17,7 +17,6 @@ from reports import dashboard, tables
 from review.models import Disposal
 from screening.locks import today_local
 from screening.models import Campaign
-from tests.perf.bench_reports import _attachment1_sql
 from tests.perf.timing import Province, Result, alternate, rendered_as_in_production
 
 TARGET_RATIO = 2.0
@@ -46,7 +45,10 @@ def _measure(client: Client, who: str, campaign: Campaign, unit: Unit) -> Result
 
     def baseline():
         clues = tables.counted_clues(campaign, unit)
-        figures = _attachment1_sql(connection, clues, campaign, unit)
+        figures = {key: dict(clues.filter(**{f"{key}__isnull": False}).values_list(key)
+                             .annotate(n=Count("entity", distinct=True), amount=Sum("amount_involved"))
+                             .values_list(key, "n").order_by())
+                   for key in ("sector", "behaviours")}
         totals = clues.aggregate(n=Count("pk"), amount=Sum("amount_involved"))
         queue = Clue.objects.filter(campaign=campaign, unit__path__startswith=unit.path,
                                     status=Clue.Status.SUBMITTED).aggregate(n=Count("pk"), oldest=Min("submitted_at"))
@@ -70,9 +72,10 @@ def _measure(client: Client, who: str, campaign: Campaign, unit: Unit) -> Result
 
 
 def _check_agreement(figures, expected, url: str) -> None:
-    rows, totals, queue, overdue, *_ = expected
+    per_term, totals, queue, overdue, *_ = expected
     assert (figures.totals.clues, figures.totals.amount) == (totals["n"], totals["amount"] or 0), url
     assert (figures.queue_size, figures.overdue_disposals) == (queue["n"], overdue), url
     by_sector = {bar.term_id: bar.count for bar in figures.by_sector}
-    expected_by_sector = {row[2]: row[4] for row in rows if row[0] == "sector" and row[1] == "figures" and row[4]}
-    assert by_sector == expected_by_sector, f"{url}: the dashboard's sectors differ from the bare query's"
+    assert by_sector == {term: n for term, n in per_term["sector"].items() if n}, f"{url}: sectors differ"
+    by_behaviour = {bar.term_id: bar.count for bar in figures.by_behaviour}
+    assert by_behaviour == {term: n for term, n in per_term["behaviours"].items() if n}, f"{url}: behaviours differ"
