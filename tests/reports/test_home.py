@@ -73,6 +73,11 @@ def test_the_home_page_figures_equal_attachment_1(tree, filled):
     assert sum(bar.count for bar in figures.by_sector) == sector_total.values["problem_count"] == 2
     assert sum(bar.amount for bar in figures.by_sector) == sector_total.values["amount"] == figures.totals.amount
     assert sum(bar.amount for bar in figures.by_unit) == figures.totals.amount == Decimal("13.00")
+    # Bar by bar, in the table's order: each term with problem institutions, its count and amount.
+    for bars, block in ((figures.by_sector, "重点领域"), (figures.by_behaviour, "重点行为")):
+        rows = [(row.term_id, row.values["problem_count"], row.values["amount"]) for row in table.rows
+                if row.labels[0] == block and not row.is_total and row.values["problem_count"]]
+        assert rows and [(bar.term_id, bar.count, bar.amount) for bar in bars] == rows, block
 
 
 def test_the_previous_campaign_of_the_same_kind_stands_beside(client, tree, filled):
