@@ -120,6 +120,16 @@ def inspecting_units(campaign: Campaign) -> QuerySet[Unit]:
     return Unit.objects.filter(pk__in=InspectingUnit.objects.filter(campaign=campaign).values("unit"))
 
 
+def is_named_inspector(campaign: Campaign, unit: Unit) -> bool:
+    return InspectingUnit.objects.filter(campaign=campaign, unit=unit).exists()
+
+
+def nameable_inspectors(campaign: Campaign) -> QuerySet[Unit]:
+    """The departments of the campaign's scope the admin may name to inspect, with the government each belongs to."""
+    return (Unit.objects.filter(path__startswith=campaign.scope_unit.path, kind=Unit.Kind.DEPARTMENT, is_active=True)
+            .select_related("parent").order_by("path"))
+
+
 def named_inspector(user, campaign: Campaign, unit: Unit) -> Unit | None:
     """The unit named in ``campaign`` that may inspect ``unit`` and for which ``user`` speaks, if there is one: a
     named unit visits the units beneath the government it belongs to."""

@@ -48,11 +48,14 @@ def _name(uploaded_file, model) -> str:
     return uploaded_file.name[: model._meta.get_field("name").max_length]
 
 
-def _tell_the_office(unit: Unit, title: str, body: str, link: str) -> None:
+def _office_above(unit: Unit) -> set:
     if unit.parent is None:
-        return
-    notify(users=permissions.nearest_holders(Perm.REVIEW, [unit.parent])[unit.parent], title=title, body=body,
-           link=link)
+        return set()
+    return permissions.nearest_holders(Perm.REVIEW, [unit.parent])[unit.parent]
+
+
+def _tell_the_office(unit: Unit, title: str, body: str, link: str) -> None:
+    notify(users=_office_above(unit), title=title, body=body, link=link)
 
 
 @transaction.atomic
@@ -223,6 +226,7 @@ class ActionPlan:
     deadline: date
 
 
+@transaction.atomic
 def inspecting_units_set(*, actor, campaign: Campaign, units: Sequence[Unit]) -> None:
     """Name the units that inspect in ``campaign`` beside the offices (such as 区综治办); the others lose it."""
     permissions.require(actor, Perm.MANAGE, campaign.scope_unit)
@@ -248,10 +252,7 @@ def _inspector(actor, campaign: Campaign, unit: Unit) -> Unit | None:
 
 def _tell_the_inspectors(inspection: Inspection, title: str, body: str, link: str) -> int:
     """The office above the unit, and the named unit that made the visit, if one did."""
-    unit = inspection.unit
-    users = set()
-    if unit.parent is not None:
-        users |= permissions.nearest_holders(Perm.REVIEW, [unit.parent])[unit.parent]
+    users = _office_above(inspection.unit)
     if inspection.inspecting_unit is not None:
         users |= _speakers(inspection.inspecting_unit)
     return len(notify(users=users, title=title, body=body, link=link))

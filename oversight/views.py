@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 
 from orgs import permissions
 from orgs import selectors as org_selectors
-from orgs.models import Unit
 from orgs.formtools import submit, submit_section
 from orgs.permissions import Perm
 from screening import locks
@@ -58,7 +57,7 @@ def _render_work(request, campaign, unit, **bound):
     return render(request, "oversight/work.html", {
         "campaign": campaign,
         "unit": unit,
-        "inspects": selectors.inspecting_units(campaign).filter(pk=unit.pk).exists(),
+        "inspects": selectors.is_named_inspector(campaign, unit),
         "briefings": briefings,
         "quota": selectors.quotas(campaign, [unit])[unit.pk],
         "briefing_state": locks.filing_state(campaign, unit, services.BRIEFING_PHASES),
@@ -176,10 +175,8 @@ def quotas(request, slug):
     current = {(q.unit_level, q.unit_kind): q.minimum for q in BriefingQuota.objects.filter(campaign=campaign)}
     form = QuotasForm(request.POST if posted == "quotas" else None, kinds=selectors.quota_kinds(campaign),
                       current=current)
-    departments = (Unit.objects.filter(path__startswith=campaign.scope_unit.path, kind=Unit.Kind.DEPARTMENT,
-                                       is_active=True).select_related("parent").order_by("path"))
     inspecting_form = InspectingUnitsForm(request.POST if posted == "inspecting_units" else None,
-                                          departments=departments,
+                                          departments=selectors.nameable_inspectors(campaign),
                                           initial={"units": selectors.inspecting_units(campaign)})
     if posted == "quotas" and submit(
         form, lambda: services.quotas_set(actor=request.user, campaign=campaign, minimums=form.minimums())
@@ -257,7 +254,7 @@ def _inspection_scope(request, campaign):
     """(the government whose units the user inspects, the named unit the user inspects for, if not its office)."""
     membership = org_selectors.active_membership(request)
     unit = membership and permissions.grant_unit(membership)
-    if unit and unit.parent and selectors.inspecting_units(campaign).filter(pk=unit.pk).exists() \
+    if unit and unit.parent and selectors.is_named_inspector(campaign, unit) \
             and permissions.speaks_for(request.user, unit) and not permissions.follows_progress(request.user, unit):
         return unit.parent, unit
     return _issuer(request), None
