@@ -232,9 +232,22 @@ def inspecting_units_set(*, actor, campaign: Campaign, units: Sequence[Unit]) ->
     permissions.require(actor, Perm.MANAGE, campaign.scope_unit)
     if outside := [u.name for u in units if not u.path.startswith(campaign.scope_unit.path) or u.parent is None]:
         raise ValidationError(_("These units are not part of the campaign: %(units)s") % {"units": "、".join(outside)})
+    before = set(selectors.inspecting_units(campaign))
     InspectingUnit.objects.filter(campaign=campaign).exclude(unit__in=units).delete()
     InspectingUnit.objects.bulk_create([InspectingUnit(campaign=campaign, unit=u) for u in units],
                                        ignore_conflicts=True)
+    # Those who file for each unit named or no longer named are told: the named ones have visits to make.
+    link = reverse("oversight:inspections", args=[campaign.slug])
+    with translation.override(settings.LANGUAGE_CODE):
+        for unit in set(units) - before:
+            names = {"unit": unit.name, "campaign": campaign.title}
+            notify(users=_speakers(unit), title=_("%(unit)s inspects in %(campaign)s") % names,
+                   body=_("%(unit)s has been named to inspect (督导检查) the units of its government in %(campaign)s. "
+                          "Record each visit and the actions it requires on the inspections page.") % names, link=link)
+        for unit in before - set(units):
+            names = {"unit": unit.name, "campaign": campaign.title}
+            notify(users=_speakers(unit), title=_("%(unit)s no longer inspects in %(campaign)s") % names,
+                   body=_("%(unit)s is no longer named to inspect in %(campaign)s.") % names)
 
 
 def _inspector(actor, campaign: Campaign, unit: Unit) -> Unit | None:

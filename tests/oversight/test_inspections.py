@@ -109,6 +109,8 @@ def named(client, tree, open_campaign):
 
 
 def test_a_named_unit_records_visits_to_the_units_of_its_government(client, tree, open_campaign, named):
+    told = Notification.objects.get(recipient=tree.user("department_staff"))
+    assert "督导检查" in told.body and told.link == reverse("oversight:inspections", args=[open_campaign.slug])
     client.force_login(tree.user("department_staff"))
     work = client.get(reverse("oversight:work", args=[open_campaign.slug])).content.decode()
     assert f'href="{reverse("oversight:inspections", args=[open_campaign.slug])}"' in work
@@ -147,6 +149,7 @@ def test_the_named_unit_is_told_of_answers_and_overdue_actions_and_closes_its_ac
 def test_a_unit_no_longer_named_records_nothing(client, tree, open_campaign, named):
     client.force_login(tree.user("admin"))
     client.post(reverse("oversight:quotas", args=[open_campaign.slug]), {"save": "inspecting_units"})
+    assert Notification.objects.filter(recipient=tree.user("department_staff"), title__contains="不再").exists()
     client.force_login(tree.user("department_staff"))
     assert client.get(reverse("oversight:inspections", args=[open_campaign.slug])).status_code == 403
     with pytest.raises(PermissionDenied):
