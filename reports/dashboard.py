@@ -130,7 +130,7 @@ def office_figures(campaign: Campaign, unit: Unit, *, on: date) -> OfficeFigures
     return OfficeFigures(
         campaign=campaign, unit=unit, completeness=completeness(campaign, unit), totals=_totals(campaign, unit),
         queue_size=queue["n"], queue_oldest=queue["oldest"], overdue_disposals=overdue,
-        reported_twice=len(tables.unmerged_entities(campaign, unit)),
+        reported_twice=len(tables.reported_twice(campaign, unit)),
         drafts_left_out=tables.drafts_left_out(campaign, unit),
         by_sector=_bars(campaign, unit, [t for t in terms if t.vocabulary == Term.Vocabulary.SECTOR], "sector"),
         by_behaviour=_bars(campaign, unit, [t for t in terms if t.vocabulary == Term.Vocabulary.BEHAVIOUR],
