@@ -150,7 +150,7 @@ def _require_handler(actor, tip: Tip) -> None:
 
 
 def _locked(tip: Tip) -> Tip:
-    return Tip.objects.select_for_update().select_related("county", "assigned_unit").get(pk=tip.pk)
+    return Tip.objects.select_for_update(of=("self",)).select_related("county", "assigned_unit").get(pk=tip.pk)
 
 
 def _event(tip: Tip, kind: str, actor, text: str = "") -> TipEvent:

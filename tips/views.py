@@ -43,8 +43,7 @@ def public_file(request):
                 # Shown this once: only a hash of the secret is kept.
                 return render(request, "tips/filed.html", {"tip": tip, "secret": secret})
         except services.RateLimited as limited:
-            messages.error(request, limited.message)
-            form = TipForm(counties=counties)
+            messages.error(request, limited.message)  # the form is drawn again as filled, with a new captcha
     return render(request, "tips/public_form.html", {"form": form})
 
 
