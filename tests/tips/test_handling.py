@@ -7,11 +7,13 @@ from decimal import Decimal
 
 import pytest
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from ledger.models import Clue
 from orgs.models import Notification
 from screening.locks import today_local
+from tips import services
 from tips.models import IdentityView, Tip, TipEvent
 
 from .conftest import PHONE, REPORTER
@@ -44,7 +46,11 @@ def test_no_role_but_the_handling_office_reads_the_reporter(client, tree, other_
                      client.get(reverse("tips:list"))):
         text = response.content.decode()
         assert REPORTER not in text and PHONE not in text
-    assert client.post(reverse("tips:reporter", args=[tip.pk])).status_code in (403, 404)
+    # The township's staff verify the tip and are refused its reporter; every other role never reaches the tip.
+    assert client.get(reverse("tips:detail", args=[tip.pk])).status_code == (200 if role == "staff" else 404)
+    assert client.post(reverse("tips:reporter", args=[tip.pk])).status_code == (403 if role == "staff" else 404)
+    with pytest.raises(PermissionDenied):
+        services.identity_read(actor=tree.user(role), tip=tip)
     assert not IdentityView.objects.exists()
 
 
@@ -205,3 +211,29 @@ def test_the_office_lists_its_county_tips_by_status_page_by_page_in_constant_que
     assert "乙县公司" in client.get(reverse("tips:list")).content.decode()
     assert client.get(reverse("tips:detail", args=[tips[0].pk])).status_code == 404
     assert other.county == tree.unit("other_county")
+
+
+@pytest.mark.parametrize("role", ["staff", "leader", "city_office", "other_office"])
+def test_the_office_s_work_is_refused_to_every_other_role_by_the_services_themselves(tree, other_office, open_campaign,
+                                                                                     file_tip, role):
+    tip, _secret = file_tip()
+    tip = services.tip_assign(actor=tree.user("office"), unit=tree.unit("township"),
+                              tip=services.tip_register(actor=tree.user("office"), tip=tip))
+    actor = tree.user(role)
+    calls = [
+        lambda: services.tip_register(actor=actor, tip=tip),
+        lambda: services.tip_verify(actor=actor, tip=tip, text="x"),
+        lambda: services.tip_assign(actor=actor, tip=tip, unit=tree.unit("township")),
+        lambda: services.tip_convert(actor=actor, tip=tip, campaign=open_campaign, unit=tree.unit("township"),
+                                     sector=open_campaign.terms.get(name="网络借贷平台"), amount=Decimal("1"), people=1),
+        lambda: services.tip_close(actor=actor, tip=tip, reason="x"),
+        lambda: services.tip_reward(actor=actor, tip=tip, amount=Decimal("1"), on=today_local(), paid=True),
+    ]
+    for call in calls:
+        with pytest.raises(PermissionDenied):
+            call()
+    if role != "staff":  # only the unit the tip is assigned to records a finding
+        with pytest.raises(PermissionDenied):
+            services.tip_finding(actor=actor, tip=tip, text="x")
+    tip.refresh_from_db()
+    assert (tip.outcome, tip.finding, tip.clue_id) == ("", "", None)
