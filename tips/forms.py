@@ -115,6 +115,13 @@ class ConvertForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["campaign"].queryset = campaigns
         self.fields["unit"].queryset = units
+        self.fields["sector"].widget.attrs["list"] = f"{self.prefix or 'convert'}-sectors"
+
+    def sector_names(self) -> list[str]:
+        """The key sectors (leaves) of the campaigns offered, for the sector field's suggestions."""
+        return list(Term.objects.filter(campaign__in=self.fields["campaign"].queryset,
+                                        vocabulary=Term.Vocabulary.SECTOR, is_retired=False, children__isnull=True)
+                    .order_by("name").values_list("name", flat=True).distinct())
 
     def clean(self):
         data = super().clean()

@@ -119,6 +119,8 @@ def test_the_office_registers_verifies_and_assigns_and_the_unit_records_its_find
 def test_the_office_turns_the_tip_into_a_clue_linked_both_ways(client, tree, open_campaign, file_tip):
     tip, secret = file_tip()
     registered(client, tree, tip)
+    offered = client.get(reverse("tips:detail", args=[tip.pk])).content.decode().split('id="convert-sectors"')[1]
+    assert '<option value="网络借贷平台">' in offered and "互联网金融行业企业" not in offered  # leaves only
     response = act(client, tip, "convert", campaign=open_campaign.pk, unit=tree.unit("township").pk,
                    sector="民间投融资中介机构", amount="80.00", people="20")
     assert response.status_code == 302
