@@ -58,8 +58,10 @@ INSTALLED_APPS = [
     "ledger",
     "review",
     "oversight",
+    "tips",
     "reports",
     "backups",
+    "captcha",
     "demo",
     "axes",
 ]
@@ -282,3 +284,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Public tips (群众举报, tips/): how many tips, and how many status look-ups, one network address may make a day,
+# counted in the database (every worker counts the same). The captcha is drawn by this server (django-simple-captcha);
+# CAPTCHA_TEST_MODE lets the browser tests answer it with "PASSED", never to be set in production.
+TIPS_PER_ADDRESS_PER_DAY = int(os.environ.get("TIPS_PER_ADDRESS_PER_DAY", "5"))
+TIP_LOOKUPS_PER_ADDRESS_PER_DAY = int(os.environ.get("TIP_LOOKUPS_PER_ADDRESS_PER_DAY", "20"))
+CAPTCHA_TEST_MODE = env_bool("CAPTCHA_TEST_MODE", False)
+CAPTCHA_LENGTH = 5
+CAPTCHA_TIMEOUT = 15  # minutes: time to write the tip before the picture expires

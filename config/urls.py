@@ -37,5 +37,6 @@ urlpatterns = [
     path("work/", include("oversight.urls")),
     path("reports/", include("reports.urls")),
     path("campaigns/", include("screening.urls")),
+    path("tips/", include("tips.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -447,6 +447,17 @@ def _records_for_clues(actor, campaign, unit, rows: list[ClueData], entities: li
     return records
 
 
+@transaction.atomic
+def clue_record_for_office(*, actor, campaign: Campaign, unit: Unit, data: ClueData) -> Clue:
+    """The office records a clue that reached it directly (a public tip, 群众举报) for ``unit``, a unit it reviews:
+    handed in at once, so that it comes to its review queue and into the tables like any other clue. The entry lock
+    holds as for staff."""
+    permissions.require(actor, Perm.REVIEW, unit)
+    locks.require_entry_open(campaign, unit)
+    lock_unit_entries(unit)
+    return _as_if_one_after_the_other(lambda: _save_clues(actor, campaign, unit, [data], submit=True))[0]
+
+
 def clue_create(*, actor, campaign: Campaign, unit: Unit, data: ClueData) -> Clue:
     return clues_create(actor=actor, campaign=campaign, unit=unit, rows=[data])[0]
 

@@ -21,6 +21,7 @@ MENU = (
     NavItem(_("Campaigns"), "screening:campaign_list"),
     NavItem(_("Risk ledger"), "ledger:home", Perm.VIEW),
     NavItem(_("Review"), "review:home", Perm.REVIEW),
+    NavItem(_("Public tips"), "tips:list", Perm.REVIEW),
     NavItem(_("Reports"), "reports:index", Perm.VIEW),
     NavItem(_("Units"), "orgs:unit_tree", Perm.VIEW),
     NavItem(_("Units and users"), "orgs:manage", Perm.MANAGE),

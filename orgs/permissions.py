@@ -122,6 +122,21 @@ def has(user, perm: Perm, unit: Unit) -> bool:
     return _grants(user, perm).filter(content_object_id__in=unit.lineage_ids).exists()
 
 
+def granted_on(user, perm: Perm, unit: Unit) -> bool:
+    """Whether ``user`` holds ``perm`` granted on ``unit`` itself, not through an ancestor: a county's own office, not
+    the city's office above it (public tips, whose reporter's identity only the county's office reads). One query."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return _grants(user, perm).filter(content_object_id=unit.pk).exists()
+
+
+def units_granted(user, perm: Perm) -> QuerySet[Unit]:
+    """The units on which ``user`` holds ``perm`` granted on the unit itself (see ``granted_on``)."""
+    if not (user and user.is_authenticated and user.is_active):
+        return Unit.objects.none()
+    return Unit.objects.filter(pk__in=_grants(user, perm).values("content_object_id"))
+
+
 def held(user, unit: Unit, perms: Iterable[Perm]) -> set[Perm]:
     """Which of ``perms`` ``user`` holds on ``unit``, granted on it or on an ancestor: one query for all of them,
     where a page that asks ``has`` for each pays one query each."""
@@ -166,6 +181,11 @@ def holders(perm: Perm, units: Iterable[Unit]) -> dict[Unit, set]:
     lineages = {unit: unit.lineage_ids for unit in units}
     granted_on = _active_grantees(perm, lineages.values())
     return {unit: set().union(*(granted_on.get(pk, ()) for pk in lineage)) for unit, lineage in lineages.items()}
+
+
+def holders_on(perm: Perm, unit: Unit) -> set:
+    """The active users granted ``perm`` on ``unit`` itself, not through an ancestor (see ``granted_on``). One query."""
+    return _active_grantees(perm, [[unit.pk]]).get(unit.pk, set())
 
 
 def nearest_holders(perm: Perm, units: Iterable[Unit]) -> dict[Unit, set]:

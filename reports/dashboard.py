@@ -20,6 +20,7 @@ from oversight.models import Filing
 from review.models import Assessment, Disposal
 from screening import locks
 from screening.models import Campaign, Term, UnitSubmission
+from tips import selectors as tip_selectors
 
 from . import tables
 from .table import number
@@ -198,3 +199,12 @@ def chart(bars: list[Bar], parameter: str) -> list[ChartRow]:
     longest = max((bar.count for bar in bars), default=0) or 1
     return [ChartRow(bar, round(float(bar.count / longest) * 100, 1),
                      f"{parameter}={bar.term_id if bar.term_id is not None else bar.unit_id}") for bar in bars]
+
+
+def tip_months(user, *, year: int) -> list[tip_selectors.Month] | None:
+    """The public tips of each month of ``year`` and their outcomes (turned into a clue, closed, open) for a county
+    office that handles tips, every month listed; None for anyone else. Two queries."""
+    if not tip_selectors.handled_counties(user).exists():
+        return None
+    found = {month.month: month for month in tip_selectors.months_of(user, year=year)}
+    return [found.get(number, tip_selectors.Month(number, 0, 0, 0, 0)) for number in range(1, 13)]

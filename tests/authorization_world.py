@@ -19,6 +19,7 @@ from screening.locks import today_local
 from screening.models import Phase
 from tests.conftest import Tree, build_clue_data, build_open_campaign, build_tree, campaign_term
 from tests.factories import UnitFactory, expect, member
+from tips import services as tip_services
 
 SCOPES = ("own", "sibling", "other_county")
 
@@ -78,6 +79,12 @@ def build_world() -> World:
         inspection = oversight_services.inspection_record(
             actor=office, campaign=scope_campaign, unit=unit, day=today_local(), inspectors="督导组", findings="台账不全",
             actions=[oversight_services.ActionPlan("补齐台账", today_local() + timedelta(days=5))])
+        tip, _secret = tip_services.tip_file(
+            address=f"192.0.2.{len(world.objects.get('tip', {})) + 1}",
+            data=tip_services.TipData(county=unit.parent, what="承诺高额返利", place="某写字楼", entity_name="某投资公司",
+                                      reporter_name="举报人"),
+            files=[SimpleUploadedFile("举报.pdf", b"%PDF-1.4")])
+        tip = tip_services.tip_assign(actor=office, tip=tip_services.tip_register(actor=office, tip=tip), unit=unit)
         run = report_services.report_run_request(actor=staff, kind="ledger", campaign=scope_campaign, unit=unit)
         objects = {
             "campaign": scope_campaign,
@@ -100,6 +107,8 @@ def build_world() -> World:
             "bulletin": bulletin,
             "inspection": inspection,
             "inspection_action": inspection.actions.get(),
+            "tip": tip,
+            "tip_file": tip.files.get(),
         }
         for kind, obj in objects.items():
             world.objects.setdefault(kind, {})[scope] = obj

@@ -42,7 +42,7 @@ from tests.ledger.workbooks import clue_row, clues_xlsx, xlsx
 ROLES = ("staff", "office", "leader", "admin")
 ALLOWED, FORBIDDEN, NOT_FOUND, NOT_ALLOWED, LOGIN = "A", "F", "N", "M", "L"
 UNIT_SCOPED = {"unit", "clue", "draft", "record", "evidence", "disposal", "disposal_file", "run", "briefing",
-               "briefing_file", "filing", "filing_file", "inspection", "inspection_action"}
+               "briefing_file", "filing", "filing_file", "inspection", "inspection_action", "tip", "tip_file"}
 
 
 @dataclass(frozen=True)
@@ -171,6 +171,17 @@ MATRIX: dict[str, Row] = {
     "oversight:inspection": Row("AAAN", "AAAN", args=("inspection",)),
     "oversight:action_answer": Row("MMMM", "AFFN", args=("inspection", "inspection_action")),
     "oversight:action_close": Row("MMMM", "FAFN", args=("inspection", "inspection_action")),
+    # tips: the public pages (no login), then the county office's handling (the own tip is the county's, assigned to
+    # the own township, whose staff see it and record their finding; the office's actions are refused to them)
+    "tips:file": Row("AAAA", "AAAA", public="AA"),
+    "tips:status": Row("AAAA", "AAAA", public="AA"),
+    # public: a key never issued is gone (410); one issued is drawn in tests/tips/test_public.py
+    "tips:captcha": Row("AAAA", "AAAA", args=("=nosuchkey",), public="AA"),
+    "tips:list": Row("AAFF", "AAFF"),
+    "tips:detail": Row("AANN", "AANN", args=("tip",)),
+    "tips:reporter": Row("MMMM", "FANN", args=("tip",)),
+    "tips:act": Row("MMMM", "FANN", args=("tip", "=register")),
+    "tips:file_download": Row("AANN", "AANN", args=("tip_file",)),
     # screening: campaigns, configured by the admin
     "screening:campaign_list": Row("AAAA", "AAAA"),
     "screening:campaign_create": Row("FFFA", "FFFA"),

@@ -12,7 +12,7 @@ def directives(response) -> dict[str, list[str]]:
     return {name: values for name, *values in (part.split() for part in header.split(";") if part.strip())}
 
 
-@pytest.mark.parametrize("url", [reverse("login"), reverse("admin:login")])
+@pytest.mark.parametrize("url", [reverse("login"), reverse("admin:login"), reverse("tips:file"), reverse("tips:status")])
 def test_a_page_anyone_reaches_refuses_inline_scripts_and_framing(client, db, url):
     policy = directives(client.get(url))
     assert policy["script-src"] == ["'self'"]

@@ -19,7 +19,8 @@ LAYERS = {
     "ledger": ("orgs", "screening"),
     "oversight": ("orgs", "screening"),
     "review": ("orgs", "screening", "ledger"),
-    "reports": ("orgs", "screening", "ledger", "review", "oversight"),
+    "tips": ("orgs", "screening", "ledger"),
+    "reports": ("orgs", "screening", "ledger", "review", "oversight", "tips"),
 }
 EXEMPT = ("demo", "config")  # they put the others together; only they may import everything
 STANDALONE = ("backups",)  # saves every table and file, so it needs no domain app and none needs it

@@ -12,10 +12,12 @@ from oversight.models import Briefing, Bulletin, Inspection, InspectionAction, W
 from review import submissions
 from screening import locks
 from screening.models import Campaign, ExpectedUnit, Phase, Responsibility, Term
+from tips.models import Tip, TipEvent
 
 COUNTED = (
     Unit, User, Membership, UnitUserPermission, LeadingGroup, LeadingGroupPost, CoordinationGroup,
     Campaign, Phase, Term, Responsibility, ExpectedUnit, Briefing, Bulletin, Inspection, InspectionAction, WorkResults,
+    Tip, TipEvent,
 )
 
 
@@ -30,6 +32,7 @@ def test_load_demo_twice_leaves_the_same_counts(db, debug_on):
     call_command("load_demo", stdout=StringIO())
     assert counts() == first
     assert first["Briefing"] == 2 and first["Bulletin"] == 1 and first["InspectionAction"] == 2
+    assert first["Tip"] == 3
     assert "county_office" in out.getvalue() and "Demo@2026" in out.getvalue()
 
 

@@ -39,6 +39,8 @@ def home(request):
         context["works"] = [dashboard.staff_work(campaign, unit, on=today) for campaign in campaigns]
     elif permissions.follows_progress(request.user, unit):
         context |= _office_context(request, today)
+        if membership.role == Membership.Role.OFFICE:
+            context["tip_months"] = dashboard.tip_months(request.user, year=today.year)
     elif membership.role == Membership.Role.ADMIN:
         context["managed"] = [c for c in screening_selectors.campaigns_visible_to(request.user).prefetch_related("phases")
                               if permissions.has(request.user, Perm.MANAGE, c.scope_unit)][:10]

@@ -13,6 +13,7 @@ from orgs import demo as orgs_demo
 from oversight import demo as oversight_demo
 from review import demo as review_demo
 from screening import demo as screening_demo
+from tips import demo as tips_demo
 from screening.locks import today_local
 from screening.models import Campaign
 
@@ -42,6 +43,7 @@ class Command(BaseCommand):
         current = next((c for c in campaigns if c.status == Campaign.Status.PUBLISHED), None)
         if current is not None:
             oversight_demo.load_oversight(current)
+        tips_demo.load_tips()
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Log in at http://127.0.0.1:8000/ with (user name, password):"))
         for username, name, unit, role in accounts:
             self.stdout.write(f"  {username:<18} {passwords[username]}  {name} · {unit} · {role}")
