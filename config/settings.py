@@ -153,6 +153,10 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # The log names the account and the address of each failure (axes hides both by default); the password never.
 AXES_SENSITIVE_PARAMETERS = []
+# How many reverse proxies stand in front of the application (deploy/nginx: 1): the address of a request is then read
+# from X-Forwarded-For (orgs.addresses), for the lockouts above and the public tips' daily limits.
+PROXIES_IN_FRONT = int(os.environ.get("PROXIES_IN_FRONT", "0"))
+AXES_CLIENT_IP_CALLABLE = "orgs.addresses.client_address"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

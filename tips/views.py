@@ -13,13 +13,11 @@ from django.views.decorators.http import require_POST
 
 from orgs.formtools import submit
 
+from orgs.addresses import client_address
+
 from . import selectors, services
 from .forms import AssignForm, ConvertForm, NoteForm, ReasonForm, RewardForm, StatusForm, TipForm
 from .models import Tip, TipFile
-
-
-def _address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
 
 
 # Public ---------------------------------------------------------------------------------------------------------------
@@ -33,7 +31,7 @@ def public_file(request):
 
     def file_tip():
         data = {name: value for name, value in form.cleaned_data.items() if name not in ("files", "captcha")}
-        filed.append(services.tip_file(address=_address(request), data=services.TipData(**data),
+        filed.append(services.tip_file(address=client_address(request), data=services.TipData(**data),
                                        files=form.cleaned_data["files"]))
 
     if request.method == "POST":
@@ -53,7 +51,7 @@ def public_status(request):
     context = {"form": form}
     if request.method == "POST" and form.is_valid():
         try:
-            status = services.tip_status(address=_address(request), **form.cleaned_data)
+            status = services.tip_status(address=client_address(request), **form.cleaned_data)
         except services.RateLimited as limited:
             messages.error(request, limited.message)
         else:

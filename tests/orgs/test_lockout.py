@@ -81,3 +81,19 @@ def test_an_admin_unlocks_a_locked_account(client, tree):
     )
     assert "已解除 1 个登录的锁定" in done.content.decode()
     assert attempt(client, "staff", TEST_PASSWORD).status_code == 302
+
+
+def test_behind_nginx_the_lock_holds_the_browser_s_address_not_the_proxy_s(client, tree, settings):
+    """Every request reaches gunicorn from nginx (127.0.0.1): the lock must fall on the address nginx saw, or one
+    guesser would lock the account for everyone, and a guesser could write any X-Forwarded-For of their own."""
+    settings.PROXIES_IN_FRONT = 1
+
+    def through_nginx(password, browser, written_by_browser=""):
+        forwarded = ", ".join(part for part in (written_by_browser, browser) if part)
+        return client.post(reverse("login"), {"username": "staff", "password": password},
+                           REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+
+    for n in range(10):  # the guesser changes what it writes itself each time: still one address
+        through_nginx(WRONG, "203.0.113.9", written_by_browser=f"10.0.0.{n}")
+    assert through_nginx(TEST_PASSWORD, "203.0.113.9").status_code == 429
+    assert through_nginx(TEST_PASSWORD, "198.51.100.20").status_code == 302  # a colleague elsewhere logs in

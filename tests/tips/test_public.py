@@ -74,6 +74,23 @@ def test_the_nth_tip_of_an_address_is_taken_the_next_refused_and_the_next_day_ta
     assert not PublicCounter.objects.filter(address_key__contains="198.51.100").exists()
 
 
+def test_behind_nginx_each_browser_has_its_own_daily_limit(client, tree, settings, captcha_test_mode):
+    """Through deploy/nginx every tip arrives from 127.0.0.1: counted by that, the day's limit of one address would
+    shut the page for the whole public; counted by what a browser writes into X-Forwarded-For, it would hold no one."""
+    settings.PROXIES_IN_FRONT, settings.TIPS_PER_ADDRESS_PER_DAY = 1, 2
+
+    def through_nginx(browser, written_by_browser=""):
+        forwarded = ", ".join(part for part in (written_by_browser, browser) if part)
+        data = tip_fields(tree.unit("county")) | {"captcha_0": "x", "captcha_1": "passed"}
+        client.post(reverse("tips:file"), data, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+
+    for n in range(3):
+        through_nginx("203.0.113.9", written_by_browser=f"10.0.0.{n}")
+    assert Tip.objects.count() == 2
+    through_nginx("198.51.100.20")
+    assert Tip.objects.count() == 3
+
+
 @pytest.mark.parametrize(("name", "content", "message"), [
     ("合同.exe", b"MZ\x90\x00program", "不能作为佐证材料"),
     ("传单.pdf", b"<html><script>alert(1)</script></html>", "的内容不是PDF文件"),
