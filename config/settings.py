@@ -36,6 +36,11 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "development-only-key-never-use-in-production-0123456789abcdef"
 
+# The key that protects the resident ID numbers of the people behind entities (ledger/idnumbers.py): encrypted at rest
+# and matched through a keyed hash. Taken from SECRET_KEY unless set, so that SECRET_KEY can be changed (which logs
+# everybody out) without losing every stored ID number: production sets its own and keeps it with the backups' secrets.
+ID_NUMBER_KEY = os.environ.get("ID_NUMBER_KEY", "")
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 

@@ -11,7 +11,7 @@ from django.db import transaction
 from orgs.models import Unit
 from screening.models import Campaign, Term
 
-from . import services
+from . import credit, services, validators
 from .models import Clue
 from .services import ClueData, EntityData, RecordData
 
@@ -50,9 +50,9 @@ def load_ledger(*, campaign_slug: str = "current-special") -> list[Clue]:
             RecordData(entity=EntityData(name=name), sector=terms[("sector", sector)]) for name in names
         ])
     clues = []
-    for code, username, name, credit, sector, amount, people, unpaid, behaviours, problems, channel, division in CLUES:
+    for code, username, name, credit_code, sector, amount, people, unpaid, behaviours, problems, channel, division in CLUES:
         data = ClueData(
-            entity=EntityData(name=name, credit_code=credit, registered_division=division, operating_division="120115"),
+            entity=EntityData(name=name, credit_code=credit_code, registered_division=division, operating_division="120115"),
             sector=terms[("sector", sector)], amount_involved=Decimal(amount), people_involved=people,
             unpaid_funds=Decimal(unpaid), behaviours=[terms[("behaviour", b)] for b in behaviours],
             problems=[terms[("problem", p)] for p in problems], channel=channel,
@@ -60,4 +60,26 @@ def load_ledger(*, campaign_slug: str = "current-special") -> list[Clue]:
         )
         clue = services.clue_create(actor=users[username], campaign=campaign, unit=units[code], data=data)
         clues.append(services.clue_submit(actor=users[username], clue=clue))
+    _load_people(campaign, clues[0], users, units, terms)
     return clues
+
+
+def _id_number(first17: str) -> str:
+    return first17 + validators.id_number_check_character(first17)
+
+
+def _load_people(campaign, clue, users, units, terms) -> None:
+    """The people behind the first clue's entity, and a business of the same boss under another name with the same
+    organisation code, registered anew in another district (迁址后改头换面): its page shows how they are linked."""
+    staff = users["township_staff"]
+    boss = _id_number("12011519750312421")
+    credit.person_add(actor=staff, entity=clue.entity, name="张立新", role="legal_representative",
+                      id_number=_id_number("12011519800521361"))
+    credit.person_add(actor=staff, entity=clue.entity, name="王海涛", role="actual_controller", id_number=boss)
+    first17 = "91120223" + clue.entity.credit_code[8:17]
+    [record] = services.records_create(actor=users["township2_staff"], campaign=campaign, unit=units["120115003"], rows=[
+        RecordData(entity=EntityData(name="天津鑫盛汇达商务咨询有限公司",
+                                     credit_code=first17 + validators.credit_code_check_character(first17)),
+                   sector=terms[("sector", "民间投融资中介机构")])])
+    credit.person_add(actor=users["township2_staff"], entity=record.entity, name="王海涛", role="legal_representative",
+                      id_number=boss)

@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -13,6 +14,13 @@ from screening.models import Campaign, Term
 from .validators import normalise_name
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
+# Characters 9–17 of a unified social credit code: the organisation code, kept by a business moved elsewhere.
+ORG_PART_START, ORG_PART_LENGTH = 9, 9
+
+
+def org_part(field: str = "credit_code"):
+    """The organisation part of a credit code, as an SQL expression over ``field``."""
+    return Substr(field, ORG_PART_START, ORG_PART_LENGTH)
 
 
 class Entity(models.Model):
@@ -42,7 +50,12 @@ class Entity(models.Model):
         verbose_name = _("entity")
         verbose_name_plural = _("entities")
         ordering = ["name"]
-        indexes = [models.Index(fields=["name"], name="ledger_entity_name")]
+        indexes = [
+            models.Index(fields=["name"], name="ledger_entity_name"),
+            # The organisation part of the credit code (characters 9–17, the former organisation code), which stays
+            # when a business re-registers elsewhere: the watch list's hits and the entity's history look it up.
+            models.Index(Substr("credit_code", ORG_PART_START, ORG_PART_LENGTH), name="ledger_entity_org_part"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["name_key"], condition=models.Q(credit_code__isnull=True),
@@ -262,3 +275,125 @@ class ClueEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.clue_id}"
+
+
+# Credit records (seed 004: 非法集资主体（包括法人、实际控制人、代理人、中间人等）…信用记录; seed 002: 失信"黑名单") ---------------
+
+
+class Person(models.Model):
+    """A person behind entities. With a resident ID number the person is one row for every entity they stand behind
+    (the keyed hash is unique); without one, a name alone identifies nobody, so each entry is a person of its own.
+    The number is never stored readable (ledger/idnumbers.py)."""
+
+    name = models.CharField(_("full name"), max_length=50)
+    id_number_encrypted = models.TextField(editable=False, blank=True)
+    id_number_hash = models.CharField(max_length=64, editable=False, null=True, unique=True)
+    id_number_masked = models.CharField(_("ID number"), max_length=18, editable=False, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["id_number_encrypted", "id_number_hash"])
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.id_number_masked}".strip()
+
+
+class EntityPerson(models.Model):
+    """A person's role at an entity."""
+
+    class Role(models.TextChoices):
+        LEGAL_REPRESENTATIVE = "legal_representative", "法定代表人"
+        ACTUAL_CONTROLLER = "actual_controller", "实际控制人"
+        SENIOR_MANAGER = "senior_manager", "高级管理人员"
+        AGENT = "agent", "代理人"
+        INTERMEDIARY = "intermediary", "中间人"
+
+    # The roles that make a person answerable for what the entity did (seed 002: 主要责任人): they go on the watch
+    # list with the entity when its disposal is investigated or penalised.
+    RESPONSIBLE = (Role.LEGAL_REPRESENTATIVE, Role.ACTUAL_CONTROLLER)
+
+    entity = models.ForeignKey(Entity, verbose_name=_("entity"), on_delete=models.PROTECT, related_name="people")
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="roles")
+    role = models.CharField(_("role"), max_length=24, choices=Role.choices)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("person of an entity")
+        verbose_name_plural = _("people of entities")
+        ordering = ["entity", "role", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["entity", "person", "role"], name="ledger_one_role_per_person_entity")
+        ]
+        indexes = [models.Index(fields=["person", "entity"], name="ledger_entityperson_person")]
+
+    def __str__(self) -> str:
+        return f"{self.person.name} · {self.get_role_display()} · {self.entity}"
+
+
+class WatchEntry(models.Model):
+    """An entity or a person on the watch list (失信名单): listed with a reason and a date, automatically when a
+    disposal is investigated or penalised or by hand by the office, and taken off with a reason. Entries are never
+    deleted, so the history stays; the database holds at most one open entry per entity and per person."""
+
+    class Source(models.TextChoices):
+        INVESTIGATED = "investigated", _("Disposal investigated (立案查处)")
+        PENALISED = "penalised", _("Disposal penalised (行政处罚/刑事打击)")
+        OFFICE = "office", _("Listed by the office")
+
+    entity = models.ForeignKey(
+        Entity, verbose_name=_("entity"), null=True, blank=True, on_delete=models.PROTECT, related_name="watch_entries"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), null=True, blank=True, on_delete=models.PROTECT, related_name="watch_entries"
+    )
+    source = models.CharField(_("listed because"), max_length=16, choices=Source.choices)
+    reason = models.CharField(_("reason for listing"), max_length=300)
+    listed_on = models.DateField(_("listed on"))
+    # The unit whose clue or record led to the listing: the offices above it may take the entry off.
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    clue = models.ForeignKey(
+        Clue, verbose_name=_("risk clue"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    listed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    left_on = models.DateField(_("taken off on"), null=True, blank=True)
+    leave_reason = models.CharField(_("reason for taking off"), max_length=300, blank=True)
+    left_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("watch-list entry")
+        verbose_name_plural = _("watch-list entries")
+        ordering = ["-listed_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(entity__isnull=False, person__isnull=True)
+                | models.Q(entity__isnull=True, person__isnull=False),
+                name="ledger_watch_entity_or_person",
+            ),
+            models.UniqueConstraint(
+                fields=["entity"], condition=models.Q(left_on__isnull=True, entity__isnull=False),
+                name="ledger_watch_one_open_per_entity",
+            ),
+            models.UniqueConstraint(
+                fields=["person"], condition=models.Q(left_on__isnull=True, person__isnull=False),
+                name="ledger_watch_one_open_per_person",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(left_on__isnull=True) | ~models.Q(leave_reason=""),
+                name="ledger_watch_left_with_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.entity or self.person)
+
+    @property
+    def is_open(self) -> bool:
+        return self.left_on is None

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -16,8 +17,8 @@ from orgs.permissions import Perm
 from screening import selectors as screening_selectors
 from screening.models import Campaign
 
-from . import validators
-from .models import Clue, Entity, Evidence, ScreeningRecord
+from . import credit, validators
+from .models import Clue, Entity, EntityPerson, Evidence, ScreeningRecord, WatchEntry, org_part
 
 
 def clues_visible_to(user, *, campaign: Campaign | None = None, perm: Perm = Perm.VIEW) -> QuerySet[Clue]:
@@ -215,3 +216,103 @@ def _shown(field, value) -> str:
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     return str(value)
+
+
+# An entity's history and credit record ---------------------------------------------------------------------------
+
+
+def entity_for_user_or_404(user, pk: int) -> Entity:
+    """An entity the user sees a screening record of (every clue has one), in any campaign."""
+    seen = ScreeningRecord.objects.filter(entity=OuterRef("pk"), unit__in=permissions.units(user, Perm.VIEW))
+    return get_object_or_404(Entity.objects.filter(Exists(seen)), pk=pk)
+
+
+def entity_records(user, entity: Entity) -> QuerySet[ScreeningRecord]:
+    """The entity's screening records the user may see, across campaigns and years, newest first."""
+    return (records_visible_to(user).filter(entity=entity).select_related("campaign")
+            .order_by("-campaign__year", "-screened_on", "-pk"))
+
+
+def entity_clues(user, entity: Entity) -> QuerySet[Clue]:
+    return clues_visible_to(user).filter(entity=entity).order_by("-campaign__year", "-created_at", "-pk")
+
+
+def sees_whole_id_numbers(user, entity: Entity) -> bool:
+    """Only the office covering a unit that recorded the entity sees the people's ID numbers whole."""
+    return permissions.units(user, Perm.REVIEW).filter(pk__in=credit.units_of(entity).values("pk")).exists()
+
+
+def may_add_people(user, entity: Entity) -> bool:
+    return sees_whole_id_numbers(user, entity) or permissions.units(user, Perm.ENTER).filter(
+        pk__in=credit.units_of(entity).values("pk")).exists()
+
+
+@dataclass(frozen=True)
+class PersonLine:
+    link: EntityPerson
+    id_number: str  # masked, or whole for the office
+    listed: WatchEntry | None
+
+
+def entity_people(entity: Entity, *, whole: bool) -> list[PersonLine]:
+    links = list(EntityPerson.objects.filter(entity=entity).select_related("person", "added_by"))
+    listed = {entry.person_id: entry for entry in WatchEntry.objects.filter(
+        person__in=[link.person_id for link in links], left_on__isnull=True)}
+    return [
+        PersonLine(link, credit.id_number_of(link.person) if whole else link.person.id_number_masked,
+                   listed.get(link.person_id))
+        for link in links
+    ]
+
+
+def watch_entries_of(entity: Entity) -> QuerySet[WatchEntry]:
+    """Every entry of the entity and of its people, open or closed: the credit record's history."""
+    people = EntityPerson.objects.filter(entity=entity).values("person")
+    return (WatchEntry.objects.filter(Q(entity=entity) | Q(person__in=people))
+            .select_related("entity", "person", "listed_by", "left_by", "unit").order_by("-listed_on", "-pk"))
+
+
+def watch_entry_or_404(user, pk: int) -> tuple[WatchEntry, Entity]:
+    """An entry of an entity the user may open, or of a person of one, with that entity (whose page it is shown on)."""
+    entry = get_object_or_404(WatchEntry.objects.select_related("unit", "entity", "person"), pk=pk)
+    seen = Exists(ScreeningRecord.objects.filter(entity=OuterRef("pk"), unit__in=permissions.units(user, Perm.VIEW)))
+    entities = Entity.objects.filter(seen)
+    entities = entities.filter(pk=entry.entity_id) if entry.entity_id else entities.filter(people__person=entry.person_id)
+    entity = entities.order_by("pk").first()
+    if entity is None:
+        raise Http404
+    return entry, entity
+
+
+@dataclass(frozen=True)
+class RelatedEntity:
+    entity: Entity
+    why: str
+    visible: bool  # whether the user may open its page
+
+
+RELATED_LIMIT = 50
+
+
+def related_entities(user, entity: Entity) -> list[RelatedEntity]:
+    """Entities that may be this one under another name or place (迁址后改头换面): the same organisation part of the
+    credit code, or a person in common. Names and codes are register data; the page of one opens only to those who
+    see a record of it."""
+    seen = Exists(ScreeningRecord.objects.filter(entity=OuterRef("pk"), unit__in=permissions.units(user, Perm.VIEW)))
+    found: dict[int, RelatedEntity] = {}
+    if entity.credit_code:
+        same_part = (Entity.objects.exclude(pk=entity.pk).alias(part=org_part())
+                     .filter(part=entity.credit_code[8:17]).annotate(visible=seen)[:RELATED_LIMIT])
+        for other in same_part:
+            found[other.pk] = RelatedEntity(other, _("Same organisation part of the credit code (%(part)s)")
+                                            % {"part": entity.credit_code[8:17]}, other.visible)
+    shared = (EntityPerson.objects.filter(person__in=EntityPerson.objects.filter(entity=entity).values("person"))
+              .exclude(entity=entity).select_related("entity", "person")
+              .annotate(visible=Exists(ScreeningRecord.objects.filter(
+                  entity=OuterRef("entity"), unit__in=permissions.units(user, Perm.VIEW))))[:RELATED_LIMIT])
+    for link in shared:
+        if link.entity_id not in found:
+            found[link.entity_id] = RelatedEntity(link.entity, _("%(person)s is %(role)s there too")
+                                                  % {"person": link.person.name, "role": link.get_role_display()},
+                                                  link.visible)
+    return list(found.values())

@@ -23,7 +23,7 @@ from orgs.permissions import Perm
 from screening import locks
 from screening.models import Campaign, Term
 
-from . import validators
+from . import credit, validators
 from .bulk import bulk_create_with_history, bulk_link
 from .models import Clue, ClueEvent, Entity, Evidence, ScreeningRecord
 
@@ -281,7 +281,9 @@ def records_create(*, actor, campaign: Campaign, unit: Unit, rows: list[RecordDa
     """Record screened institutions. An institution already screened by the unit in that sector is refused."""
     _require_entry(actor, campaign, unit)
     lock_unit_entries(unit)
-    return _as_if_one_after_the_other(lambda: _save_records(actor, campaign, unit, rows))
+    records = _as_if_one_after_the_other(lambda: _save_records(actor, campaign, unit, rows))
+    credit.tell_office_of_hits(unit=unit, entities=[record.entity for record in records], what=_("screening records"))
+    return records
 
 
 def _save_records(actor, campaign: Campaign, unit: Unit, rows: list[RecordData]) -> list[ScreeningRecord]:
@@ -326,7 +328,10 @@ def record_update(*, actor, record: ScreeningRecord, data: RecordData, expected_
     """
     _require_entry(actor, record.campaign, record.unit)
     lock_unit_entries(record.unit)
-    return _as_if_one_after_the_other(lambda: _update_record(actor, record.pk, data, expected_version))
+    saved = _as_if_one_after_the_other(lambda: _update_record(actor, record.pk, data, expected_version))
+    if saved.entity_id != record.entity_id:  # recorded on another entity: a hit there is new
+        credit.tell_office_of_hits(unit=saved.unit, entities=[saved.entity], what=_("screening records"))
+    return saved
 
 
 def _update_record(actor, pk: int, data: RecordData, expected_version: int) -> ScreeningRecord:
@@ -376,7 +381,9 @@ def clues_create(
     is then marked "problem found": problem institutions never outnumber screened ones."""
     _require_entry(actor, campaign, unit)
     lock_unit_entries(unit)
-    return _as_if_one_after_the_other(lambda: _save_clues(actor, campaign, unit, rows, submit=submit))
+    clues = _as_if_one_after_the_other(lambda: _save_clues(actor, campaign, unit, rows, submit=submit))
+    credit.tell_office_of_hits(unit=unit, entities=[clue.entity for clue in clues], what=_("risk clues"))
+    return clues
 
 
 def _save_clues(actor, campaign: Campaign, unit: Unit, rows: list[ClueData], *, submit: bool) -> list[Clue]:
@@ -467,7 +474,10 @@ def clue_update(*, actor, clue: Clue, data: ClueData, expected_version: int) -> 
     """Change a draft clue. Refused when someone saved it after the user opened it (``expected_version``)."""
     _require_entry(actor, clue.campaign, clue.unit)
     lock_unit_entries(clue.unit)
-    return _as_if_one_after_the_other(lambda: _update_clue(actor, clue.pk, data, expected_version))
+    saved = _as_if_one_after_the_other(lambda: _update_clue(actor, clue.pk, data, expected_version))
+    if saved.entity_id != clue.entity_id:
+        credit.tell_office_of_hits(unit=saved.unit, entities=[saved.entity], what=_("risk clues"))
+    return saved
 
 
 def _update_clue(actor, pk: int, data: ClueData, expected_version: int) -> Clue:

@@ -4,6 +4,7 @@ Every error is a ValidationError with a message in the user's language, raised a
 """
 
 import unicodedata
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -138,3 +139,40 @@ def parse_count(raw, *, field_label: str) -> int:
     if value > MAX_COUNT:
         raise ValidationError(_("%(field)s is too large.") % {"field": field_label})
     return value
+
+
+ID_NUMBER_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_NUMBER_CHECK = "10X98765432"
+ID_NUMBER_LENGTH = 18
+
+
+def id_number_check_character(first17: str) -> str:
+    return ID_NUMBER_CHECK[sum(int(digit) * weight for digit, weight in zip(first17, ID_NUMBER_WEIGHTS)) % 11]
+
+
+def normalise_id_number(raw) -> str:
+    """Upper-case (x → X), half-width, without any spaces."""
+    return "".join(to_half_width(str(raw or "")).split()).upper()
+
+
+def validate_id_number(number: str) -> None:
+    """A resident ID number of GB 11643-1999: 18 characters, 17 digits (the birth date a real date) and the check
+    character of ISO 7064 MOD 11-2 (a digit or X)."""
+    if len(number) != ID_NUMBER_LENGTH or not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+        raise ValidationError(
+            _("A resident ID number has 18 characters: 17 digits and a last digit or X."), code="id_number_format"
+        )
+    try:
+        date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        raise ValidationError(
+            _("Characters 7–14 of the ID number are not a date of birth (%(digits)s).") % {"digits": number[6:14]},
+            code="id_number_birth_date",
+        ) from None
+    expected = id_number_check_character(number[:17])
+    if number[17] != expected:
+        raise ValidationError(
+            _("The check character of the ID number is wrong (it should be %(expected)s): check the number.")
+            % {"expected": expected},
+            code="id_number_check",
+        )

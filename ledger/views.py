@@ -22,7 +22,7 @@ from orgs.permissions import Perm
 from screening import selectors as screening_selectors
 from screening.locks import EntryClosed, entry_state
 
-from . import flags, selectors, services
+from . import flags, hits, selectors, services
 from .filters import ClueFilter, RecordFilter
 from .forms import BulkSubmitForm, ClueForm, EvidenceForm, RecordForm, WithdrawForm, entity_values
 from .models import Clue, Entity, ScreeningRecord
@@ -153,6 +153,17 @@ def _new_entry_form(request, form_class, campaign):
     return form_class(_posted(request), campaign=campaign, units=units, initial={"unit": default_unit})
 
 
+def _warn_of_hits(request, entities) -> None:
+    """After a save: each watch-list hit of the entities saved, and why, as a warning (the office is told as well)."""
+    for found in hits.hits_for(entities).values():
+        for hit in found:
+            messages.warning(request, _("Watch-list hit: %(why)s") % {"why": hit.why})
+
+
+def _watch_hits(entity) -> list[hits.Hit]:
+    return hits.hits_for([entity]).get(entity.pk, [])
+
+
 def _chosen_unit(form):
     return getattr(form, "cleaned_data", {}).get("unit") or form.initial["unit"]
 
@@ -188,6 +199,7 @@ def clue_create(request, slug):
     )
     if clue is not None:
         messages.success(request, _("The clue has been saved as a draft."))
+        _warn_of_hits(request, [clue.entity])
         return redirect(clue)
     return _render_entry_form(
         request, form, campaign=campaign, unit=_chosen_unit(form), heading=_("New risk clue"),
@@ -208,6 +220,7 @@ def clue_edit(request, pk):
     )
     if saved is not None:
         messages.success(request, _("The clue has been saved."))
+        _warn_of_hits(request, [saved.entity])
         return redirect(saved)
     return _render_entry_form(
         request, form, campaign=clue.campaign, unit=clue.unit, heading=_("Edit risk clue"),
@@ -228,6 +241,7 @@ def record_create(request, slug):
     )
     if records is not None:
         messages.success(request, _("The screening record has been saved."))
+        _warn_of_hits(request, [record.entity for record in records])
         return redirect("ledger:record_list", campaign.slug)
     return _render_entry_form(
         request, form, campaign=campaign, unit=_chosen_unit(form), heading=_("New screening record"),
@@ -251,11 +265,13 @@ def record_edit(request, pk):
     )
     if saved is not None:
         messages.success(request, _("The screening record has been saved."))
+        _warn_of_hits(request, [saved.entity])
         return redirect("ledger:record_list", record.campaign.slug)
     return _render_entry_form(
         request, form, campaign=record.campaign, unit=record.unit, heading=_("Edit screening record"),
         legend=ScreeningRecord._meta.verbose_name,
         cancel_url=reverse("ledger:record_list", args=[record.campaign.slug]), clue=clue,
+        watch_entity=record.entity, watch_hits=_watch_hits(record.entity),
     )
 
 
@@ -308,6 +324,7 @@ def _render_clue(request, clue: Clue, *, evidence_form: EvidenceForm | None = No
             "known": known.get(clue.entity_id, selectors.KnownReports()),
             "evidence": clue.evidence.select_related("uploaded_by"),
             "history": selectors.clue_history(clue),
+            "watch_hits": _watch_hits(clue.entity),
             "entry": entry,
             "entry_unit": clue.unit,
             "may_edit": writable and clue.status in Clue.EDITABLE,

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from ledger import credit
 from ledger.models import Clue
 from orgs.models import Unit
 from screening.locks import today_local
@@ -52,3 +53,6 @@ def _review(campaign, clues, office, units, terms) -> None:
         responsible_unit=units["120115-D11"], track="rectify", measures=[terms[("measure", "规范整改")]],
     ))
     services.clue_return(actor=office, clue=third, reason="请补充法定代表人和经营地址")
+    # The office puts the first clue's entity on the watch list: its records and clues elsewhere are then hits.
+    credit.watch_list_add(actor=office, unit=first.unit, entity=first.entity,
+                          reason="涉嫌非法吸收公众存款，已约谈法定代表人并责令清退")

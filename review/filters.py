@@ -19,6 +19,9 @@ FLAGS = {
     "code_warning": ("code_check_confirmed", _("Credit code warning")),
     "elsewhere": ("reported_elsewhere", _("Reported by another unit")),
     "overdue": ("disposal_overdue", _("Disposal overdue")),
+    "watch_listed": ("hit_listed", _("On the watch list")),
+    "watch_person": ("hit_person", _("A person on the watch list")),
+    "watch_org_part": ("hit_org_part", _("Organisation code of a listed entity")),
 }
 
 

@@ -7,7 +7,7 @@ from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
 
 from ledger.forms import ClueSelectionForm
-from ledger.models import Clue
+from ledger.models import Clue, EntityPerson, Person
 from orgs.forms import UnitTreeChoiceField
 from screening.forms import DateInput
 from screening.models import Term
@@ -243,3 +243,36 @@ class MergeForm(SharedPageForm):
         """(kept, merged)"""
         other = self.cleaned_data["other"]
         return (clue, other) if self.cleaned_data["keep"] == self.KEEP_THIS else (other, clue)
+
+
+# The entity's page: its people and the watch list -------------------------------------------------------------------
+
+
+class PersonForm(SharedPageForm):
+    id_prefix = "person"
+    name = forms.CharField(label=_("full name"), max_length=50)
+    role = forms.ChoiceField(label=_("role"), choices=EntityPerson.Role.choices)
+    id_number = forms.CharField(
+        label=_("resident ID number"), max_length=30, required=False,
+        help_text=_("18 characters, where known. Stored encrypted; others see it masked."),
+    )
+
+
+class WatchForm(SharedPageForm):
+    id_prefix = "watch"
+    person = forms.ModelChoiceField(label=_("person"), queryset=Person.objects.none(), required=False,
+                                    empty_label=_("The entity itself"))
+    reason = forms.CharField(label=_("reason for listing"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}),
+                             required=False)
+    listed_on = forms.DateField(label=_("listed on"), widget=DateInput, required=False)
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people if people is not None else Person.objects.none()
+
+
+class LeaveForm(SharedPageForm):
+    id_prefix = "leave"
+    reason = forms.CharField(label=_("reason for taking off"), max_length=300, required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+    left_on = forms.DateField(label=_("taken off on"), widget=DateInput, required=False)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import approvals, clue, queue, tasks
+from .views import approvals, clue, entity, queue, tasks
 
 app_name = "review"
 urlpatterns = [
@@ -28,4 +28,8 @@ urlpatterns = [
     path("clues/<int:pk>/progress/", clue.progress_add, name="progress_add"),
     path("clues/<int:pk>/transfer/", clue.clue_transfer, name="clue_transfer"),
     path("clues/<int:pk>/merge/", clue.clue_merge, name="clue_merge"),
+    path("entities/<int:pk>/", entity.entity, name="entity"),
+    path("entities/<int:pk>/people/", entity.person_add, name="entity_person_add"),
+    path("entities/<int:pk>/watch/", entity.watch_add, name="watch_add"),
+    path("watch/<int:pk>/leave/", entity.watch_leave, name="watch_leave"),
 ]

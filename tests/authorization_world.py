@@ -7,8 +7,10 @@ from functools import partial
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from ledger import credit
 from ledger import services as ledger_services
 from ledger.models import Clue
+from ledger.services import EntityData, RecordData
 from orgs.models import LeadingGroup, Membership, Unit
 from oversight import services as oversight_services
 from oversight.models import Briefing, Filing
@@ -85,6 +87,10 @@ def build_world() -> World:
                                       reporter_name="举报人"),
             files=[SimpleUploadedFile("举报.pdf", b"%PDF-1.4")])
         tip = tip_services.tip_assign(actor=office, tip=tip_services.tip_register(actor=office, tip=tip), unit=unit)
+        [entity_record] = ledger_services.records_create(actor=staff, campaign=scope_campaign, unit=unit, rows=[
+            RecordData(entity=EntityData(name=f"信用记录主体{scope}"), sector=term("网络借贷平台"))])
+        credit.person_add(actor=staff, entity=entity_record.entity, name="李四", role="legal_representative")
+        watch_entry = credit.watch_list_add(actor=office, unit=unit, entity=entity_record.entity, reason="多次被举报")
         run = report_services.report_run_request(actor=staff, kind="ledger", campaign=scope_campaign, unit=unit)
         objects = {
             "campaign": scope_campaign,
@@ -109,6 +115,8 @@ def build_world() -> World:
             "inspection_action": inspection.actions.get(),
             "tip": tip,
             "tip_file": tip.files.get(),
+            "entity": entity_record.entity,
+            "watch_entry": watch_entry,
         }
         for kind, obj in objects.items():
             world.objects.setdefault(kind, {})[scope] = obj

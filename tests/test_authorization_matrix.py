@@ -42,7 +42,8 @@ from tests.ledger.workbooks import clue_row, clues_xlsx, xlsx
 ROLES = ("staff", "office", "leader", "admin")
 ALLOWED, FORBIDDEN, NOT_FOUND, NOT_ALLOWED, LOGIN = "A", "F", "N", "M", "L"
 UNIT_SCOPED = {"unit", "clue", "draft", "record", "evidence", "disposal", "disposal_file", "run", "briefing",
-               "briefing_file", "filing", "filing_file", "inspection", "inspection_action", "tip", "tip_file"}
+               "briefing_file", "filing", "filing_file", "inspection", "inspection_action", "tip", "tip_file", "entity",
+               "watch_entry"}
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,11 @@ MATRIX: dict[str, Row] = {
     "review:progress_add": Row("MMMM", "NANN", args=("clue",), data=CLUE_DECISION),
     "review:clue_transfer": Row("MMMM", "NANN", args=("clue",), data=CLUE_DECISION),
     "review:clue_merge": Row("MMMM", "NANN", args=("clue",), data=CLUE_DECISION),
+    # review: an entity's history, its people and the watch list (staff and leaders read it; the office lists)
+    "review:entity": Row("AAAN", "MMMM", args=("entity",)),
+    "review:entity_person_add": Row("MMMM", "AAFN", args=("entity",), data=(("name", "=张三"), ("role", "=agent"))),
+    "review:watch_add": Row("MMMM", "FAFN", args=("entity",), data=(("reason", "=x"),)),
+    "review:watch_leave": Row("MMMM", "FAFN", args=("watch_entry",), data=(("reason", "=x"),)),
     # reports
     "reports:index": Row("AAAA", "AAAA"),
     "reports:run": Row("AAAN", "AAAN", args=("run",)),

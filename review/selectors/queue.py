@@ -9,7 +9,7 @@ from operator import or_
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf, Substr
 
-from ledger import flags
+from ledger import flags, hits
 from ledger import selectors as ledger_selectors
 from ledger.models import Clue, Entity
 from orgs import permissions
@@ -76,7 +76,8 @@ def clues_for_review(user, campaign: Campaign, *, keywords: list[str] | None = N
         .exclude(registered_county=F("operating_county"))
     )
     overdue = Q(disposal__deadline__lt=on) & ~Q(disposal__stage=Disposal.Stage.FINISHED)
-    return (
+    # The watch list's hits (a listed entity, a shared person, the organisation part of the code) as subqueries too.
+    return hits.annotate_hits(
         ledger_selectors.clues_flagged(user, campaign, perm=Perm.REVIEW)
         .filter(merged_into__isnull=True)
         .exclude(status=Clue.Status.DRAFT)
@@ -87,8 +88,7 @@ def clues_for_review(user, campaign: Campaign, *, keywords: list[str] | None = N
             is_cross_region=cross_region,
             disposal_overdue=ExpressionWrapper(overdue, output_field=BooleanField()),
         )
-        .order_by(F("submitted_at").asc(nulls_last=True), "pk")
-    )
+    ).order_by(F("submitted_at").asc(nulls_last=True), "pk")
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,12 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from ledger import credit
 from ledger.models import Clue, ClueEvent
 from orgs.models import Unit
 from screening.locks import today_local
@@ -82,8 +85,23 @@ def disposal_save(*, actor, clue: Clue, plan: DisposalPlan) -> Disposal:
         for province, times in plan.notices.items():
             ProvinceNotice.objects.update_or_create(disposal=disposal, province=province, defaults={"times": times})
     record_event(clue, ClueEvent.Kind.DISPOSAL_PLANNED, actor, track=plan.track, stage=plan.stage)
+    _watch_list_if_punished(actor, clue, disposal)
     notices.disposal_planned(actor, disposal, before)
     return disposal
+
+
+def _watch_list_if_punished(actor, clue: Clue, disposal: Disposal) -> None:
+    """An investigated (立案查处) or penalised disposal puts the entity, and those answerable for it, on the watch list."""
+    measures = [measure.name for measure in disposal.measures.all()]
+    source = credit.listing_source(disposal.track, measures)
+    if source is None:
+        return
+    with translation.override(settings.LANGUAGE_CODE):  # read by other offices, in the site's language
+        what = disposal.get_track_display() if disposal.track == Disposal.Track.INVESTIGATE else "、".join(
+            name for name in measures if name in credit.PENALTY_MEASURES)
+        reason = _("%(what)s: the clue of %(unit)s in “%(campaign)s”") % {
+            "what": what, "unit": clue.unit.name, "campaign": clue.campaign.title}
+    credit.watch_list_for_disposal(actor=actor, clue=clue, source=source, reason=reason)
 
 
 def note_progress(actor, disposal: Disposal, *, on: date, text: str, stage: str = "") -> ProgressNote:

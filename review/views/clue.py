@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ledger import hits
 from ledger.models import Clue
 from orgs import permissions
 from orgs.formtools import submit, submit_section
@@ -67,6 +68,7 @@ def _render_clue(request, clue: Clue, **bound):
         "may_merge": merge_candidates.exists(),
         "merged": clue.merged.select_related("unit"),
         "trail": selectors.trail(clue),
+        "watch_hits": hits.hits_for([clue.entity]).get(clue.entity_id, []),
         **forms,
     })
 
