@@ -235,20 +235,24 @@ def _unit_place(sheet: _Sheet, header_row: int, first: int, unit: Unit) -> str:
     return sheet.place(header_row, first)
 
 
+def _body(sheet: _Sheet, body: int, first: int, columns: list[Column], label_col: int):
+    """(row, its values, whether it is a 合计 row) of each row of the body down to the footer, empty rows left out."""
+    last_col = first + len(columns) - 1
+    for row in range(body, len(sheet.cells)):
+        if sheet.text(row, label_col).startswith(BELOW_THE_BODY):
+            return
+        if not sheet.is_empty(row, last_col):
+            yield row, sheet.values(row, first, columns), _key(sheet.value(row, label_col)) == TOTAL
+
+
 def _read_attachment1(sheet: _Sheet, body: int, first: int, terms: _Terms, received: Received) -> None:
     """The sector block, then the behaviour block, each closed by its 合计 row, which must be the sum of its rows."""
     columns = ATTACHMENT1_COLUMNS
-    last_col = first + len(columns) - 1
     heading, group, vocabulary = first - 3, first - 2, None
     group_name, block_rows, block_place = "", [], None
     seen: dict[int, int] = {}
-    for row in range(body, len(sheet.cells)):
-        if sheet.text(row, heading).startswith(BELOW_THE_BODY):
-            break
-        if sheet.is_empty(row, last_col):
-            continue
-        values = sheet.values(row, first, columns)
-        if _key(sheet.value(row, heading)) == TOTAL:
+    for row, values, is_total in _body(sheet, body, first, columns, heading):
+        if is_total:
             if vocabulary is None:
                 sheet.fault(row, heading, _("This 合计 row closes no block of rows."))
             else:
@@ -325,17 +329,11 @@ def _check_total(sheet: _Sheet, row: int, first: int, columns: list[Column], row
 def _read_attachment2(sheet: _Sheet, body: int, first: int, terms: _Terms, received: Received) -> None:
     """One row per key clue, then the 合计 row."""
     columns = ATTACHMENT2_COLUMNS
-    last_col = first + len(columns) - 1
     number_col = first - 1
     keys = [column.key for column in columns]
     rows = []
-    for row in range(body, len(sheet.cells)):
-        if sheet.text(row, number_col).startswith(BELOW_THE_BODY):
-            break
-        if sheet.is_empty(row, last_col):
-            continue
-        values = sheet.values(row, first, columns)
-        if _key(sheet.value(row, number_col)) == TOTAL:
+    for row, values, is_total in _body(sheet, body, first, columns, number_col):
+        if is_total:
             _check_total(sheet, row, first, columns, rows)
             return
         rows.append(values)
