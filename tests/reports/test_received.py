@@ -266,3 +266,28 @@ def test_the_page_lists_what_was_received_in_a_fixed_number_of_queries(
     download = office.get(reverse("reports:received_file", args=[filed.pk]))
     assert download["Content-Disposition"].startswith("attachment")
     assert openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content)))[ATTACHMENT1]
+
+
+def test_a_unit_beneath_one_received_as_a_table_is_refused(office, tree, open_campaign, sender):
+    assert post(office, open_campaign, sender, filled_attachment1(open_campaign, sender)).status_code == 302
+    village = UnitFactory(name="三镇一村", code="A3-1", level=Unit.Level.VILLAGE, parent=sender)
+
+    lines = refusal_lines(post(office, open_campaign, village, exported(open_campaign, village)))
+
+    assert lines == [f"{ATTACHMENT1}!A3：三镇一村的上级或下级单位三镇已以报表形式报送附件 1，数据会重复计算。"]
+    assert ReceivedReturn.objects.count() == 1
+
+
+def test_a_key_clue_row_of_an_unknown_sector_or_a_wrong_total_is_refused(office, open_campaign, sender):
+    book = exported(open_campaign, sender, tables.attachment2)
+    sheet = book[ATTACHMENT2]
+    key_clue_rows(sheet, [{"entity": "某某公司", "sector": "殡葬服务", "amount": D("1.00"), "people": D("2"),
+                           "unpaid": D("0")}])
+    [total] = total_rows(sheet)
+    sheet.cell(total, column_of("people", tables.ATTACHMENT2_COLUMNS, 1)).value = D("3")
+
+    lines = refusal_lines(post(office, open_campaign, sender, book))
+
+    assert lines == [f"{ATTACHMENT2}!C{total - 1}：“殡葬服务”不是本次活动的所属行业（重点领域）。",
+                     f"{ATTACHMENT2}!G{total}：涉及人数的合计为 3.00，而各行之和为 2.00。"]
+    assert nothing_saved()
