@@ -148,7 +148,7 @@ def leaf_terms(terms: list[Term]) -> list[Term]:
     return [leaf for top in children[None] for leaf in (children[top.pk] or [top])]
 
 
-class _Received:
+class ReceivedFigures:
     """The figures of the attachment 1 tables received from units beneath a unit, per term: the numbers summed in SQL,
     the problems, measures and reasons read back into counts, to be added to the ledger's. Two queries."""
 
@@ -188,7 +188,7 @@ class _Block:
     behaviours counts in both rows, as the form asks).
     """
 
-    def __init__(self, campaign: Campaign, unit: Unit, clues: QuerySet[Clue], key: str, received: _Received):
+    def __init__(self, campaign: Campaign, unit: Unit, clues: QuerySet[Clue], key: str, received: ReceivedFigures):
         self.received = received
         # Only rows filed under a term count in a term's row: for behaviours, an inner join to the rows that have one
         # (grouped over a left join, every record without a behaviour made one more group, and a city's took 0.7 s).
@@ -245,7 +245,7 @@ def attachment1(*, campaign: Campaign, unit: Unit) -> Table:
     terms = list(Term.objects.filter(campaign=campaign).order_by("order", "pk"))
     order = {term.name: index for index, term in enumerate(terms)}
     clues = counted_clues(campaign, unit)
-    received = _Received(campaign, unit, any_received=bool(table.received_from))
+    received = ReceivedFigures(campaign, unit, any_received=bool(table.received_from))
     for vocabulary, block_label, key in (
         (Term.Vocabulary.SECTOR, "重点领域", "sector"),
         (Term.Vocabulary.BEHAVIOUR, "重点行为", "behaviours"),

@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from orgs.models import Unit
-from reports import tables, xlsx
+from reports import dashboard, tables, xlsx
 from reports.models import ReceivedKeyClue, ReceivedReturn, ReceivedRow
 from reports.table import Footer
+from screening.locks import today_local
 from tests.factories import UnitFactory, member
 from tests.reports.received_books import (
     ATTACHMENT1, ATTACHMENT2, BODY, column_of, exported, fill, key_clue_rows, place, row_of, total_rows, upload,
@@ -291,3 +292,15 @@ def test_a_key_clue_row_of_an_unknown_sector_or_a_wrong_total_is_refused(office,
     assert lines == [f"{ATTACHMENT2}!C{total - 1}：“殡葬服务”不是本次活动的所属行业（重点领域）。",
                      f"{ATTACHMENT2}!G{total}：涉及人数的合计为 3.00，而各行之和为 2.00。"]
     assert nothing_saved()
+
+
+def test_the_home_page_bars_count_the_received_figures_as_the_table_does(office, tree, open_campaign, county_ledger,
+                                                                         sender):
+    county = tree.unit("county")
+    assert post(office, open_campaign, sender, filled_attachment1(open_campaign, sender)).status_code == 302
+    figures = dashboard.office_figures(open_campaign, county, on=today_local())
+    lending = next(bar for bar in figures.by_sector if bar.label == "网络借贷平台")
+    row = next(row for row in tables.attachment1(campaign=open_campaign, unit=county).rows
+               if row.labels[2] == "网络借贷平台")
+    assert (lending.count, lending.amount) == (row.values["problem_count"], row.values["amount"]) == (
+        D("3.00"), D("120.60"))
