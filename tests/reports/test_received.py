@@ -20,6 +20,7 @@ from tests.factories import UnitFactory, member
 from tests.reports.received_books import (
     ATTACHMENT1, ATTACHMENT2, BODY, column_of, exported, fill, key_clue_rows, place, row_of, total_rows, upload,
 )
+from tests.reports.sheets import cut_cells
 
 D = Decimal
 NUMERIC1 = [column.key for column in tables.ATTACHMENT1_COLUMNS if column.numeric]
@@ -149,6 +150,7 @@ def test_the_preview_and_the_workbook_name_the_units_received_as_tables(
     sheet = openpyxl.load_workbook(tmp_path / "a.xlsx").active
     [note_row] = [cell.row for cell in sheet["A"] if cell.value == note]
     assert note_row == total_rows(sheet)[-1] + 1  # right under the table, above the footer
+    assert cut_cells(sheet) == []
 
 
 def test_a_corrected_file_replaces_the_figures_it_corrects(office, tree, open_campaign, county_ledger, sender):
