@@ -11,6 +11,7 @@ import io
 import unicodedata
 import zipfile
 import zlib
+from contextlib import contextmanager
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -87,6 +88,24 @@ def read_table(file, *, headers: Sequence[str], required: Sequence[str]) -> list
     """The data rows of the first visible sheet of the workbook in ``file`` (a binary file object), as
     (row number in Excel, {header: value}). Columns are found by their header, in any order; other columns are ignored.
     Text is stripped and empty cells are None; empty rows are skipped."""
+    with _opened(file) as workbook:
+        return _read_rows(_first_visible_sheet(workbook), headers, required)
+
+
+def read_grids(file) -> list[tuple[str, list[list]]]:
+    """Every visible sheet of the workbook in ``file`` as (name, its cells from A1, row by row), after the same checks
+    as ``read_table``: for a form whose cells are found by their place rather than under a header row."""
+    with _opened(file) as workbook:
+        return [
+            (sheet.name, workbook.get_sheet_by_index(index).to_python(skip_empty_area=False))
+            for index, sheet in enumerate(workbook.sheets_metadata)
+            if sheet.visible == SheetVisibleEnum.Visible and sheet.typ == SheetTypeEnum.WorkSheet
+        ]
+
+
+@contextmanager
+def _opened(file):
+    """The workbook in ``file``, checked before calamine reads it; a damaged or hostile one is refused."""
     _check_archive(file)
     try:
         _check_sheets(file)
@@ -94,7 +113,7 @@ def read_table(file, *, headers: Sequence[str], required: Sequence[str]) -> list
     except _UNREADABLE:
         raise ExcelError(_damaged())
     try:
-        return _read_rows(_first_visible_sheet(workbook), headers, required)
+        yield workbook
     except _UNREADABLE:
         raise ExcelError(_damaged())
     finally:

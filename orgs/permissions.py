@@ -219,6 +219,24 @@ def require_follows_progress(user, unit: Unit) -> set[Perm]:
     return followed
 
 
+def receives_tables(user, unit: Unit) -> bool:
+    """Whether ``user`` files the attachment tables that units of ``unit``'s county send as spreadsheets: the office
+    granted on that county itself (``unit`` or an ancestor), not the city's office above it, which would count another
+    county's units without knowing which of them report in the system. One query."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return _grants(user, Perm.REVIEW).filter(
+        content_object_id__in=unit.lineage_ids, content_object__level=Unit.Level.COUNTY,
+        content_object__kind=Unit.Kind.GOVERNMENT,
+    ).exists()
+
+
+def require_receives_tables(user, unit: Unit) -> None:
+    if not receives_tables(user, unit):
+        raise PermissionDenied(_("Only the office of the county of %(unit)s files the tables it sends.")
+                               % {"unit": unit.name})
+
+
 def speaks_for(user, unit: Unit) -> bool:
     """Whether ``user`` files ``unit``'s own reports on its work (briefings, the summary report, the implementation
     plan): those who enter its data; for a government, the office granted on that government itself, which speaks for

@@ -1,7 +1,7 @@
 """The home pages' figures. Staff see their unit's work in each open campaign; the office and leaders see a unit's
 campaign: reporting completeness, the review queue, the clues by sector, behaviour, unit and level (sector and
-behaviour from the figures attachment 1 is made of, tables.block_figures, so the page and the table cannot disagree,
-without the table's costlier columns), key clues, overdue disposals,
+behaviour from the figures attachment 1 is made of, tables.block_figures and the tables received, so the page and
+the table cannot disagree, without the table's costlier columns), key clues, overdue disposals,
 entities reported twice, and the same totals for the previous campaign of the same kind. A fixed number of queries
 whatever the number of clues."""
 
@@ -23,6 +23,7 @@ from screening.models import Campaign, Term, UnitSubmission
 from tips import selectors as tip_selectors
 
 from . import tables
+from .models import ReceivedReturn
 from .table import number
 from .completeness import ENTERING, NOT_STARTED, STATES, Completeness, completeness
 
@@ -79,15 +80,18 @@ def _totals(campaign: Campaign, unit: Unit) -> Totals:
     return Totals(found["clues"], found["amount"], found["people"], found["key"])
 
 
-def _bars(campaign: Campaign, unit: Unit, terms: list[Term], key: str) -> list[Bar]:
+def _bars(campaign: Campaign, unit: Unit, terms: list[Term], key: str, received: tables.ReceivedFigures) -> list[Bar]:
     """The rows of one block of attachment 1 (its sectors or behaviours) with problem institutions, in the table's
-    order, from the table's own figures (tables.block_figures), without the rest of the table."""
+    order, from the table's own figures (tables.block_figures and the tables received), without the rest of the
+    table."""
     figures = tables.block_figures(tables.counted_clues(campaign, unit), key)
     bars = []
     for term in tables.leaf_terms(terms):
-        found = figures.get(term.pk, {})
-        if found.get("problem_count"):
-            bars.append(Bar(term.name, number(found["problem_count"]), number(found["amount"]), term_id=term.pk))
+        found, sent = figures.get(term.pk, {}), received.numbers.get(term.pk, {})
+        count = number(found.get("problem_count")) + number(sent.get("problem_count"))
+        if count:
+            bars.append(Bar(term.name, count, number(found.get("amount")) + number(sent.get("amount")),
+                            term_id=term.pk))
     return bars
 
 
@@ -128,14 +132,17 @@ def office_figures(campaign: Campaign, unit: Unit, *, on: date) -> OfficeFigures
     overdue = Disposal.objects.overdue(on).filter(clue__campaign=campaign,
                                                   clue__unit__path__startswith=unit.path).count()
     before = previous_campaign(campaign)
+    received = tables.ReceivedFigures(campaign, unit, any_received=tables.received_in(
+        campaign, unit, ReceivedReturn.Attachment.ATTACHMENT1).exists())
     return OfficeFigures(
         campaign=campaign, unit=unit, completeness=completeness(campaign, unit), totals=_totals(campaign, unit),
         queue_size=queue["n"], queue_oldest=queue["oldest"], overdue_disposals=overdue,
         reported_twice=len(tables.reported_twice(campaign, unit)),
         drafts_left_out=tables.drafts_left_out(campaign, unit),
-        by_sector=_bars(campaign, unit, [t for t in terms if t.vocabulary == Term.Vocabulary.SECTOR], "sector"),
+        by_sector=_bars(campaign, unit, [t for t in terms if t.vocabulary == Term.Vocabulary.SECTOR], "sector",
+                        received),
         by_behaviour=_bars(campaign, unit, [t for t in terms if t.vocabulary == Term.Vocabulary.BEHAVIOUR],
-                           "behaviours"),
+                           "behaviours", received),
         by_unit=_by_unit(campaign, unit), by_level=_by_level(campaign, unit),
         previous=before and PreviousFigures(before, completeness(before, unit), _totals(before, unit)),
     )

@@ -1,6 +1,11 @@
+from pathlib import PurePath
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from ledger.excel import XLSX_CONTENT_TYPE
+from orgs import uploads
 from orgs.forms import UnitTreeChoiceField, UnitTreeSelect
 from orgs.models import Unit
 
@@ -29,3 +34,29 @@ class CountyReturnForm(forms.Form):
         choices=[("0", "否"), ("1", "是")], coerce=lambda value: value == "1", widget=forms.RadioSelect,
     )
     remarks = forms.CharField(label=_("Remarks"), required=False, max_length=300)
+
+
+class ReceivedTableForm(forms.Form):
+    """A workbook of attachment 1 or 2 (or both) that a unit sent, and which unit sent it."""
+
+    sender = UnitTreeChoiceField(label=_("Unit that sent the table"), queryset=Unit.objects.none(),
+                                 widget=UnitTreeSelect(attrs={"id": "received-sender"}))
+    file = forms.FileField(
+        label=_("Workbook (.xlsx) in the official layout"),
+        widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{XLSX_CONTENT_TYPE}"}),
+    )
+
+    def __init__(self, *args, senders, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sender"].queryset = senders
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        try:
+            uploads.check_upload(uploaded)
+        except ValidationError as refused:
+            raise ValidationError(refused.message_dict["file"])
+        if PurePath(uploaded.name).suffix.lower() != ".xlsx":
+            raise ValidationError(_("Only a workbook (.xlsx) can be read: open the file in Excel or WPS and save it as "
+                                    "“Excel 工作簿 (*.xlsx)”."))
+        return uploaded

@@ -8,9 +8,13 @@ from orgs.models import Unit
 from orgs.permissions import Perm
 from screening.models import Campaign
 
-from .models import ReportRun
+from .models import ReceivedReturn, ReportRun
 
 REPORTING_KINDS = (Unit.Kind.GOVERNMENT, Unit.Kind.DEPARTMENT, Unit.Kind.INSTITUTION)
+# Who may send a table instead of reporting in the system: a county's and a city's tables are the sums of their units.
+SENDS_TABLES = Q(kind__in=(Unit.Kind.DEPARTMENT, Unit.Kind.INSTITUTION)) | Q(
+    kind=Unit.Kind.GOVERNMENT, level__in=(Unit.Level.TOWNSHIP, Unit.Level.VILLAGE)
+)
 
 
 def units_for_tables(user, campaign: Campaign) -> QuerySet[Unit]:
@@ -36,3 +40,22 @@ def run_for_user_or_404(user, pk: int) -> ReportRun:
         ReportRun.objects.filter(Q(requested_by=user) | Q(unit__in=exportable)).select_related("unit", "campaign"),
         pk=pk,
     )
+
+
+def units_sending_tables(campaign: Campaign, unit: Unit) -> QuerySet[Unit]:
+    """The units of the campaign, ``unit`` and those beneath it, whose tables may be received (SENDS_TABLES)."""
+    return Unit.objects.filter(
+        SENDS_TABLES, path__startswith=unit.path, is_active=True
+    ).filter(path__startswith=campaign.scope_unit.path).order_by("path")
+
+
+def received_returns(campaign: Campaign, unit: Unit) -> QuerySet[ReceivedReturn]:
+    """The tables received from ``unit`` and the units beneath it."""
+    return ReceivedReturn.objects.filter(campaign=campaign, unit__path__startswith=unit.path).select_related(
+        "unit", "uploaded_by"
+    )
+
+
+def received_for_user_or_404(user, pk: int) -> ReceivedReturn:
+    """A received table's file, for those who may see the unit that sent it."""
+    return get_object_or_404(ReceivedReturn.objects.filter(unit__in=permissions.units(user, Perm.VIEW)), pk=pk)

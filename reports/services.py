@@ -1,4 +1,6 @@
-"""Report runs: a request is checked and queued here; a Celery worker (or the caller, in eager mode) builds the
+"""Report runs, and the tables received from units as spreadsheets (at the end).
+
+Report runs: a request is checked and queued here; a Celery worker (or the caller, in eager mode) builds the
 workbook. Building is safe to repeat: a finished run is not redone, and the file appears under its final name only
 once complete. Every run ends done or failed: past its time limit, when the queue cannot be reached, and when its
 worker died and no other took the job up (``report_runs_fail_abandoned``, a beat job)."""
@@ -27,8 +29,8 @@ from orgs.permissions import Perm
 from screening.locks import today_local
 from screening.models import Campaign
 
-from . import tables, tasks, work_results, xlsx
-from .models import ReportRun
+from . import received, selectors, tables, tasks, work_results, xlsx
+from .models import ReceivedKeyClue, ReceivedReturn, ReceivedRow, ReportRun
 from .table import Footer
 
 logger = logging.getLogger(__name__)
@@ -60,6 +62,42 @@ def _require(actor, kind: str, campaign: Campaign, unit: Unit) -> None:
         permissions.require(actor, required_permission(kind), unit)
     if not (unit.path.startswith(campaign.scope_unit.path) or campaign.scope_unit.path.startswith(unit.path)):
         raise ValidationError(_("This unit is not part of the campaign."))
+
+
+@transaction.atomic
+def received_tables_save(*, actor, campaign: Campaign, unit: Unit, uploaded_file) -> list[ReceivedReturn]:
+    """File the attachment 1 and 2 tables that ``unit`` sent in one workbook as its return for the campaign, kept
+    apart from the ledger, with the file and who filed it. All or nothing: every fault of the workbook is refused at
+    once, by sheet and cell. An attachment filed before is replaced, its figures with it; one the workbook does not
+    hold is left as it was."""
+    permissions.require_receives_tables(actor, unit)
+    if not selectors.units_sending_tables(campaign, unit).filter(pk=unit.pk).exists():
+        raise ValidationError(_("A table is received from a township, a village, a department or an institution of "
+                                "the campaign: the tables of %(unit)s are the sums of its units.") % {"unit": unit.name})
+    reading = received.read(uploaded_file, campaign=campaign, unit=unit)
+    if reading.errors:
+        raise ValidationError(reading.errors)
+    uploaded_file.seek(0)
+    kept = ReceivedReturn._meta.get_field("file").storage.save(
+        f"received/{campaign.pk}-{unit.code}-{uuid.uuid4().hex[:8]}.xlsx", uploaded_file
+    )
+    saved = []
+    for table in reading.tables:
+        # The row of the unit, campaign and attachment is unique: of two uploads at once, the second waits for the
+        # first and then replaces it, rather than adding a second return.
+        filed, _created = ReceivedReturn.objects.update_or_create(
+            campaign=campaign, unit=unit, attachment=table.attachment,
+            defaults={"file": kept, "original_name": uploaded_file.name[:255], "uploaded_by": actor,
+                      "uploaded_at": timezone.now()},
+        )
+        filed.rows.all().delete()
+        filed.key_clues.all().delete()
+        if table.attachment == ReceivedReturn.Attachment.ATTACHMENT1:
+            ReceivedRow.objects.bulk_create(ReceivedRow(received=filed, **row) for row in table.rows)
+        else:
+            ReceivedKeyClue.objects.bulk_create(ReceivedKeyClue(received=filed, **row) for row in table.rows)
+        saved.append(filed)
+    return saved
 
 
 @transaction.atomic

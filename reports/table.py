@@ -4,6 +4,7 @@ A table has label columns on the left (row headings, merged where the official f
 header of at most two levels, body rows, the notes of the form, and the footer lines.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -63,10 +64,18 @@ class Table:
     drafts_left_out: int = 0
     unmerged: list[Unmerged] = field(default_factory=list)
     remarks: list[str] = field(default_factory=list)  # what the page says beside the table (not part of the form)
+    received_from: list[str] = field(default_factory=list)  # the units whose figures came as a table (以报表形式报送)
 
     @property
     def mark(self) -> str:
         return f"附件 {self.attachment}" if self.attachment else ""
+
+    @property
+    def received_note(self) -> str:
+        """The line under the table naming the units whose figures were received as tables, not entered."""
+        if not self.received_from:
+            return ""
+        return f"注：以下单位以报表形式报送，其数据取自所报报表，未录入台账：{'、'.join(self.received_from)}。"
 
     @property
     def groups(self) -> list[tuple[str, int]]:
@@ -100,6 +109,21 @@ def counted_names(counts: dict[str, int], order: dict[str, int]) -> str:
     """超范围经营(3)、虚假宣传(1): most frequent first, then in taxonomy order."""
     ranked = sorted(counts.items(), key=lambda item: (-item[1], order.get(item[0], 0), item[0]))
     return "、".join(f"{name}({count})" for name, count in ranked)
+
+
+COUNTED_SEPARATORS = re.compile(r"[、，,；;\n]")
+COUNTED_NAME = re.compile(r"(?P<name>.+?)\s*[（(]\s*(?P<count>\d+)\s*[)）]")
+
+
+def names_counted(text: str) -> dict[str, int]:
+    """超范围经营(3)、虚假宣传(1) read back into counts, as a received table writes them; a name without a count was
+    found at least once, and counts once."""
+    counts: dict[str, int] = {}
+    for item in filter(None, (part.strip() for part in COUNTED_SEPARATORS.split(text))):
+        matched = COUNTED_NAME.fullmatch(item)
+        name, count = (matched["name"].strip(), int(matched["count"])) if matched else (item, 1)
+        counts[name] = counts.get(name, 0) + count
+    return counts
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,8 @@ from orgs.models import Unit
 from review.models import CountyReturn, Disposal, ProvinceNotice
 from screening.models import Campaign, Term
 
-from .table import Column, Merge, Row, Table, Unmerged, counted_names, number
+from .models import ReceivedKeyClue, ReceivedReturn, ReceivedRow
+from .table import Column, Merge, Row, Table, Unmerged, counted_names, names_counted, number
 
 NOT_PLANNED = "尚未制定处置方案"
 YES, NO = "是", "否"
@@ -83,6 +84,17 @@ def drafts_left_out(campaign: Campaign, unit: Unit) -> int:
     ).count()
 
 
+def received_in(campaign: Campaign, unit: Unit, attachment: int) -> QuerySet[ReceivedReturn]:
+    """The tables of an attachment received from units beneath ``unit`` (or from the unit itself), which its table
+    counts as those units' returns."""
+    return ReceivedReturn.objects.filter(campaign=campaign, attachment=attachment, unit__path__startswith=unit.path)
+
+
+def received_from(campaign: Campaign, unit: Unit, attachment: int) -> list[str]:
+    """The names of the units whose figures the table takes from a received table, for its note. One query."""
+    return list(received_in(campaign, unit, attachment).order_by("unit__path").values_list("unit__name", flat=True))
+
+
 # Attachment 1 --------------------------------------------------------------------------------------------------------
 
 ATTACHMENT1_COLUMNS = [
@@ -136,14 +148,48 @@ def leaf_terms(terms: list[Term]) -> list[Term]:
     return [leaf for top in children[None] for leaf in (children[top.pk] or [top])]
 
 
+class ReceivedFigures:
+    """The figures of the attachment 1 tables received from units beneath a unit, per term: the numbers summed in SQL,
+    the problems, measures and reasons read back into counts, to be added to the ledger's. Two queries."""
+
+    NAMED = ("problems", "measures", "unhandled_reasons")
+
+    def __init__(self, campaign: Campaign, unit: Unit, *, any_received: bool):
+        self.numbers: dict[int, dict] = {}
+        self.names: dict[str, dict[int, dict[str, int]]] = {key: defaultdict(dict) for key in self.NAMED}
+        if not any_received:  # most tables receive nothing: their two queries are spared
+            return
+        rows = ReceivedRow.objects.filter(received__in=received_in(campaign, unit, ReceivedReturn.Attachment.ATTACHMENT1))
+        numeric = [column.key for column in ATTACHMENT1_COLUMNS if column.numeric]
+        # An annotation may not take the name of a field: the sums are read under a prefix.
+        summed = rows.values("term").annotate(**{f"sum_{key}": Sum(key) for key in numeric}).order_by()
+        self.numbers = {row["term"]: {key: row[f"sum_{key}"] for key in numeric} for row in summed}
+        written = rows.exclude(problems="", measures="", unhandled_reasons="")
+        for term_id, *texts in written.values_list("term", *self.NAMED):
+            for key, text in zip(self.NAMED, texts):
+                counts = self.names[key][term_id]
+                for name, n in names_counted(text).items():
+                    counts[name] = counts.get(name, 0) + n
+
+
+def _added(*counts: dict[str, int]) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for each in counts:
+        for name, n in each.items():
+            total[name] = total.get(name, 0) + n
+    return total
+
+
 class _Block:
-    """The figures of one block (sectors or behaviours), per term, gathered with a fixed number of queries.
+    """The figures of one block (sectors or behaviours), per term, gathered with a fixed number of queries, with the
+    figures received as tables added to them.
 
     ``key`` is how a clue reaches the block's terms: "sector" for sectors, "behaviours" for behaviours (a clue with two
     behaviours counts in both rows, as the form asks).
     """
 
-    def __init__(self, campaign: Campaign, unit: Unit, clues: QuerySet[Clue], key: str):
+    def __init__(self, campaign: Campaign, unit: Unit, clues: QuerySet[Clue], key: str, received: ReceivedFigures):
+        self.received = received
         # Only rows filed under a term count in a term's row: for behaviours, an inner join to the rows that have one
         # (grouped over a left join, every record without a behaviour made one more group, and a city's took 0.7 s).
         self.figures = block_figures(clues, key)
@@ -170,17 +216,21 @@ class _Block:
         return names
 
     def values(self, term: Term, order: dict[str, int]) -> dict:
-        figures = self.figures.get(term.pk, {})
-        values = {column.key: number(figures.get(column.key)) for column in ATTACHMENT1_COLUMNS if column.numeric}
-        values["screened"] = number(self.screened.get(term.pk))
-        values["problems"] = counted_names(self.problems.get(term.pk, {}), order)
-        values["measures"] = counted_names(self.measures.get(term.pk, {}), order)
-        values["unhandled_reasons"] = counted_names(self.reasons.get(term.pk, {}), order)
+        figures = self.figures.get(term.pk, {}) | {"screened": self.screened.get(term.pk)}
+        received = self.received.numbers.get(term.pk, {})
+        values = {
+            column.key: number(figures.get(column.key)) + number(received.get(column.key))
+            for column in ATTACHMENT1_COLUMNS if column.numeric
+        }
+        for key, ledger in (("problems", self.problems), ("measures", self.measures),
+                            ("unhandled_reasons", self.reasons)):
+            values[key] = counted_names(_added(ledger.get(term.pk, {}), self.received.names[key].get(term.pk, {})),
+                                        order)
         values["remarks"] = ""
         return values
 
     def has_data(self, term: Term) -> bool:
-        return term.pk in self.screened or term.pk in self.figures
+        return term.pk in self.screened or term.pk in self.figures or term.pk in self.received.numbers
 
 
 def attachment1(*, campaign: Campaign, unit: Unit) -> Table:
@@ -190,15 +240,17 @@ def attachment1(*, campaign: Campaign, unit: Unit) -> Table:
         label_headers=["", "", ""], columns=ATTACHMENT1_COLUMNS, notes=ATTACHMENT1_NOTES,
         unit_name=unit.name, campaign_title=campaign.title, drafts_left_out=drafts_left_out(campaign, unit),
         unmerged=unmerged_entities(campaign, unit),
+        received_from=received_from(campaign, unit, ReceivedReturn.Attachment.ATTACHMENT1),
     )
     terms = list(Term.objects.filter(campaign=campaign).order_by("order", "pk"))
     order = {term.name: index for index, term in enumerate(terms)}
     clues = counted_clues(campaign, unit)
+    received = ReceivedFigures(campaign, unit, any_received=bool(table.received_from))
     for vocabulary, block_label, key in (
         (Term.Vocabulary.SECTOR, "重点领域", "sector"),
         (Term.Vocabulary.BEHAVIOUR, "重点行为", "behaviours"),
     ):
-        block = _Block(campaign, unit, clues, key)
+        block = _Block(campaign, unit, clues, key, received)
         _add_block(table, [t for t in terms if t.vocabulary == vocabulary], block, block_label, order)
     return table
 
@@ -292,6 +344,7 @@ def attachment2(*, campaign: Campaign, unit: Unit) -> Table:
         attachment=2, title="重点风险线索统计表", unit_line="单位：人、万元", label_headers=["序号"],
         columns=ATTACHMENT2_COLUMNS, notes=ATTACHMENT2_NOTES, unit_name=unit.name, campaign_title=campaign.title,
         drafts_left_out=drafts_left_out(campaign, unit), unmerged=unmerged_entities(campaign, unit),
+        received_from=received_from(campaign, unit, ReceivedReturn.Attachment.ATTACHMENT2),
     )
     key_clues = counted_clues(campaign, unit).filter(assessment__is_key=True)
     measures = _grouped(
@@ -329,12 +382,33 @@ def attachment2(*, campaign: Campaign, unit: Unit) -> Table:
             "notices": notices_text(notices.get(pk, [])),
             "remarks": f"另由{'、'.join(also[pk])}报送" if pk in also else "",
         }))
+    if table.received_from:
+        _add_received_key_clues(table, campaign, unit)
     totals = {
         column.key: sum((row.values[column.key] for row in table.rows), Decimal("0.00")) if column.totalled else ""
         for column in table.columns
     }
     table.rows.append(Row(["合计"], totals, is_total=True))
     return table
+
+
+RECEIVED_KEY_CLUE_TEXTS = ("entity", "mode", "channel", "cross_province", "measures", "refund", "result", "notices")
+
+
+def _add_received_key_clues(table: Table, campaign: Campaign, unit: Unit) -> None:
+    """The rows of the attachment 2 tables received from units beneath ``unit``, after the ledger's, as the units
+    wrote them; the remark says which unit sent each. One query."""
+    rows = ReceivedKeyClue.objects.filter(
+        received__in=received_in(campaign, unit, ReceivedReturn.Attachment.ATTACHMENT2)
+    ).order_by("received__unit__path", "position").values_list(
+        "received__unit__name", "sector__name", "amount", "people", "unpaid", "remarks", *RECEIVED_KEY_CLUE_TEXTS,
+    )
+    for sender, sector, amount, people, unpaid, remarks, *texts in rows:
+        table.rows.append(Row([str(len(table.rows) + 1)], {
+            **dict(zip(RECEIVED_KEY_CLUE_TEXTS, texts)),
+            "sector": sector, "amount": number(amount), "people": number(people), "unpaid": number(unpaid),
+            "remarks": "；".join(filter(None, [f"{sender}以报表形式报送", remarks])),
+        }))
 
 
 # Attachment 3 --------------------------------------------------------------------------------------------------------

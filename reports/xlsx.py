@@ -52,6 +52,9 @@ def draw(sheet: Worksheet, table: Table, footer: Footer) -> None:
     body = top + _draw_header(sheet, table, top)
     _draw_body(sheet, table, body)
     end = body + len(table.rows)
+    if table.received_note:
+        _merged(sheet, end, 1, end, width, table.received_note, Font(name=FONT, size=10), LEFT)
+        end += 1
     _draw_footer(sheet, footer, end + 1, width)
     for offset, note in enumerate(table.notes):
         row = end + 3 + offset

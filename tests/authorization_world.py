@@ -21,6 +21,7 @@ from screening.locks import today_local
 from screening.models import Phase
 from tests.conftest import Tree, build_clue_data, build_open_campaign, build_tree, campaign_term
 from tests.factories import UnitFactory, expect, member
+from tests.reports.received_books import exported, upload
 from tips import services as tip_services
 
 SCOPES = ("own", "sibling", "other_county")
@@ -92,6 +93,10 @@ def build_world() -> World:
         credit.person_add(actor=staff, entity=entity_record.entity, name="李四", role="legal_representative")
         watch_entry = credit.watch_list_add(actor=office, unit=unit, entity=entity_record.entity, reason="多次被举报")
         run = report_services.report_run_request(actor=staff, kind="ledger", campaign=scope_campaign, unit=unit)
+        # A village of the township that does not report in the system sends its attachment 1 as a table.
+        village = UnitFactory(name=f"{unit.name}报表村", code=f"{unit.code}-R", level=Unit.Level.VILLAGE, parent=unit)
+        [received] = report_services.received_tables_save(
+            actor=office, campaign=scope_campaign, unit=village, uploaded_file=upload(exported(scope_campaign, village)))
         objects = {
             "campaign": scope_campaign,
             "unit": unit,
@@ -117,6 +122,7 @@ def build_world() -> World:
             "tip_file": tip.files.get(),
             "entity": entity_record.entity,
             "watch_entry": watch_entry,
+            "received": received,
         }
         for kind, obj in objects.items():
             world.objects.setdefault(kind, {})[scope] = obj

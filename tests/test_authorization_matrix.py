@@ -43,7 +43,7 @@ ROLES = ("staff", "office", "leader", "admin")
 ALLOWED, FORBIDDEN, NOT_FOUND, NOT_ALLOWED, LOGIN = "A", "F", "N", "M", "L"
 UNIT_SCOPED = {"unit", "clue", "draft", "record", "evidence", "disposal", "disposal_file", "run", "briefing",
                "briefing_file", "filing", "filing_file", "inspection", "inspection_action", "tip", "tip_file", "entity",
-               "watch_entry"}
+               "watch_entry", "received"}
 
 
 @dataclass(frozen=True)
@@ -156,6 +156,11 @@ MATRIX: dict[str, Row] = {
     "reports:completeness": Row("FAAN", "FAAN", args=("campaign",), query=(("unit", "unit"),)),
     "reports:chase": Row("MMMM", "FAFN", args=("campaign",), query=(("unit", "unit"),), data=(("target", "=late"),)),
     "reports:preview": Row("AAAN", "AAAN", args=("campaign", "=attachment1"), query=(("unit", "unit"),)),
+    # the county's own office files the tables its units send (a PDF is refused by the form: it got that far); the
+    # file of a received table is read by those who see the unit that sent it
+    "reports:received": Row("FAFN", "FAFN", args=("campaign",), query=(("unit", "unit"),),
+                            data=(("sender", "unit"), ("file", "@file"))),
+    "reports:received_file": Row("AAAN", "AAAN", args=("received",)),
     # oversight: the unit's campaign work (staff for their unit, the county office for its county)
     "oversight:work": Row("AAFF", "AAFF", args=("campaign",)),
     "oversight:briefing_add": Row("MMMM", "AAFF", args=("campaign",)),

@@ -26,6 +26,7 @@ from .scope import chosen_unit
 
 PREVIEWS = {"attachment1": tables.attachment1, "attachment2": tables.attachment2, "attachment3": tables.attachment3,
             "results": work_results.results_table}
+RECEIVED = ("attachment1", "attachment2")  # the tables a unit may send as a spreadsheet
 
 
 @login_required
@@ -51,6 +52,7 @@ def campaign_reports(request, slug):
         "may_fill_return": unit.level == Unit.Level.COUNTY and permissions.has(request.user, Perm.REVIEW, unit),
         "unmerged": tables.unmerged_entities(campaign, unit),
         "may_review": permissions.has(request.user, Perm.REVIEW, unit),
+        "may_receive": permissions.receives_tables(request.user, unit),
     })
 
 
@@ -68,6 +70,7 @@ def preview(request, slug, kind):
         "may_export": permissions.has(request.user, Perm.EXPORT, unit),
         "unit_picker": UnitPickerForm(units=selectors.units_for_tables(request.user, campaign), unit=unit),
         "unmerged": table.unmerged, "may_review": permissions.has(request.user, Perm.REVIEW, unit),
+        "may_receive": kind in RECEIVED and permissions.receives_tables(request.user, unit),
     })
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ledger import demo as ledger_demo
 from orgs import demo as orgs_demo
 from oversight import demo as oversight_demo
+from reports import demo as reports_demo
 from review import demo as review_demo
 from screening import demo as screening_demo
 from tips import demo as tips_demo
@@ -43,6 +44,7 @@ class Command(BaseCommand):
         current = next((c for c in campaigns if c.status == Campaign.Status.PUBLISHED), None)
         if current is not None:
             oversight_demo.load_oversight(current)
+            reports_demo.load_received(current)
         tips_demo.load_tips()
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Log in at http://127.0.0.1:8000/ with (user name, password):"))
         for username, name, unit, role in accounts:
