@@ -56,7 +56,7 @@ def _render_clue(request, clue: Clue, **bound):
         "progress_form": ProgressForm(initial={"on": today_local()}),
         "transfer_form": TransferForm(candidates=transfer.candidates),
         "merge_form": MergeForm(candidates=merge_candidates),
-        "notice_form": NoticeForm(counties=_counties_to_notify(user, clue)),
+        "notices_form": NoticeForm(counties=_counties_to_notify(user, clue)),
     } | bound
     return render(request, "review/clue.html", {
         "clue": clue,
