@@ -82,7 +82,7 @@ def test_a_notice_goes_only_to_another_county(client, tree, counties, submitted)
     assert "请选择另一个设有领导小组办公室的县（区）" in response.content.decode()
     with pytest.raises(ValidationError) as refused:
         services.notice_send(actor=tree.user("office"), clue=submitted, to_county=tree.unit("county"))
-    assert "to_county" in refused.value.error_dict
+    assert refused.value.error_dict["to_county"][0].message == "该线索本就属于甲县，请通报其他县（区）。"
     assert not CountyNotice.objects.exists()
 
 
@@ -150,6 +150,8 @@ def test_the_city_office_does_not_notify_in_the_countys_name(tree, counties, sub
 
 
 def test_acknowledging_records_who_and_when_and_the_sender_sees_it(client, tree, counties, notice):
+    with pytest.raises(PermissionDenied):
+        services.notice_acknowledge(actor=tree.user("other_leader"), notice=notice)
     login(client, tree.user("other_leader"))
     assert client.post(reverse("review:notice_acknowledge", args=[notice.pk])).status_code == 403
     login(client, tree.user("other_office"))
