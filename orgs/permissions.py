@@ -176,9 +176,13 @@ def governments_represented(user) -> QuerySet[Unit]:
                                pk__in=_grants(user, *FOLLOW_PROGRESS).values("content_object_id"))
 
 
+def acts_for(user, government: Unit) -> bool:
+    """Whether ``user`` is of the office of ``government`` itself (not of an office above it): one query."""
+    return granted_on(user, Perm.REVIEW, government)
+
+
 def require_acts_for(user, government: Unit) -> None:
-    """Refuse unless ``user`` is of the office of ``government`` itself (not of an office above it)."""
-    if not granted_on(user, Perm.REVIEW, government):
+    if not acts_for(user, government):
         raise PermissionDenied(_("Only the office of %(unit)s does this.") % {"unit": government.name})
 
 

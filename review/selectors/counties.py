@@ -51,11 +51,6 @@ def units_of(county: Unit) -> QuerySet[Unit]:
             .exclude(kind=Unit.Kind.OFFICE).order_by("path"))
 
 
-def acts_for(user, government: Unit) -> bool:
-    """Whether ``user`` is of the office of ``government`` itself, which acts where its leaders only read."""
-    return permissions.granted_on(user, Perm.REVIEW, government)
-
-
 # Notices -------------------------------------------------------------------------------------------------------------
 
 

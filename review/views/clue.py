@@ -82,7 +82,7 @@ def _render_clue(request, clue: Clue, **bound):
 def _counties_to_notify(user, clue: Clue):
     """The counties the user's office may notify of the clue: none unless the user is of the clue's county's office."""
     county = county_selectors.county_of(clue.unit)
-    if county is None or not county_selectors.acts_for(user, county):
+    if county is None or not permissions.acts_for(user, county):
         return Unit.objects.none()
     return county_selectors.counties_notified(county)
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from ledger import selectors as ledger_selectors
 from orgs import permissions
 from orgs.formtools import submit, submit_section
 from orgs.paging import KeysFirstPaginator
@@ -45,9 +46,12 @@ def _own_clue_form(notice: CountyNotice, data=None) -> OwnClueForm:
 
 
 def _render_notice(request, notice: CountyNotice, **bound):
-    acts = selectors.acts_for(request.user, notice.to_county)
+    acts = permissions.acts_for(request.user, notice.to_county)
     return render(request, "review/notice.html", {
         "notice": notice,
+        # The people behind the entity as its credit record holds them now, their ID numbers masked: the county
+        # notified is not the office that recorded them.
+        "people": ledger_selectors.entity_people(notice.entity, whole=False),
         "acts": acts,
         "acknowledge_form": ConfirmForm(),
         "clue_form": _own_clue_form(notice) if acts and not notice.opened_clue_id else None,
@@ -126,7 +130,7 @@ def _render_case(request, case: JointCase, **bound):
     clues = list(selectors.case_clues(case))
     line = selectors.case_lines(request.user, JointCase.objects.filter(pk=case.pk))[0]
     assign_form = None
-    if selectors.acts_for(request.user, case.city):
+    if permissions.acts_for(request.user, case.city):
         assign_form = bound.get("assign_form") or CaseCountiesForm(
             counties=selectors.counties_of(case.city), initial={"lead": line.lead, "assisting": line.assisting})
     return render(request, "review/case.html", {

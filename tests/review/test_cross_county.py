@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from ledger import credit
 from ledger import services as ledger_services
 from ledger.models import Clue
 from orgs.models import Membership, Notification, Unit
@@ -112,10 +113,13 @@ def test_the_database_holds_one_open_notice_per_clue_and_county(tree, counties, 
 
 @pytest.mark.parametrize("role", ["other_office", "other_leader"])
 def test_the_county_notified_reads_a_summary_and_not_the_senders_clue(client, tree, counties, notice, role):
+    credit.person_add(actor=tree.user("staff"), entity=notice.entity, name="张三", role="actual_controller",
+                      id_number="110101199003074514")
     login(client, tree.user(role))
     page = client.get(reverse("review:notice", args=[notice.pk])).content.decode()
+    assert "110101199003074514" not in page
     for shown in ("天津某某投资管理有限公司", "91350100M000100Y43", "网络借贷平台", "消费返利", "120.50", "20.00", "35",
-                  "甲县", "该公司在贵县设有经营场所"):
+                  "甲县", "该公司在贵县设有经营场所", "张三（实际控制人 1101**********4514）"):
         assert shown in page, shown
     clue = notice.clue
     for edit_page in (reverse("review:clue", args=[clue.pk]), reverse("ledger:clue_detail", args=[clue.pk]),
