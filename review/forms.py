@@ -281,9 +281,16 @@ class LeaveForm(SharedPageForm):
 # Across counties ----------------------------------------------------------------------------------------------------
 
 
+class CountyToNotify(forms.ModelChoiceField):
+    def label_from_instance(self, county):
+        if getattr(county, "suggested", False):
+            return _("%(county)s (where the entity is registered or operates)") % {"county": county.name}
+        return county.name
+
+
 class NoticeForm(SharedPageForm):
     id_prefix = "notice"
-    to_county = forms.ModelChoiceField(
+    to_county = CountyToNotify(
         label=_("County to notify"), queryset=None,
         help_text=_("Where the entity is registered or operates, outside your county."),
         error_messages={"invalid_choice": _("Choose another county (district) with a leading-group office.")},

@@ -6,7 +6,7 @@ exists."""
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from ledger.models import Clue
@@ -33,6 +33,15 @@ def counties_notified(from_county: Unit) -> QuerySet[Unit]:
     """The counties ``from_county`` may notify: every other county with an office to receive the notice."""
     with_office = Unit.objects.filter(parent=OuterRef("pk"), kind=Unit.Kind.OFFICE, is_active=True)
     return _counties().filter(Exists(with_office)).exclude(pk=from_county.pk)
+
+
+def where_entity_is(counties: QuerySet[Unit], entity) -> QuerySet[Unit]:
+    """``counties`` with those where ``entity`` is registered or operates (their code begins its registered or
+    operating division) first, marked ``suggested``."""
+    prefixes = {division[:length] for division in (entity.registered_division, entity.operating_division) if division
+                for length in range(1, len(division) + 1)}
+    suggested = ExpressionWrapper(Q(code__in=prefixes), output_field=BooleanField())
+    return counties.annotate(suggested=suggested).order_by("-suggested", "path")
 
 
 def counties_of(city: Unit) -> QuerySet[Unit]:

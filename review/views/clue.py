@@ -84,7 +84,7 @@ def _counties_to_notify(user, clue: Clue):
     county = county_selectors.county_of(clue.unit)
     if county is None or not permissions.acts_for(user, county):
         return Unit.objects.none()
-    return county_selectors.counties_notified(county)
+    return county_selectors.where_entity_is(county_selectors.counties_notified(county), clue.entity)
 
 
 def _rating_initial(assessment) -> dict | None:

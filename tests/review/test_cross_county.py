@@ -77,6 +77,14 @@ def test_the_office_notifies_another_county_whose_office_is_told(client, tree, c
     assert "乙县" in page and "尚未确认" in page
 
 
+def test_the_counties_where_the_entity_is_come_first_and_are_marked(client, tree, counties, report):
+    clue = report(entity={"name": "某投资公司", "credit_code": "", "operating_division": "D01"})
+    login(client, tree.user("office"))
+    page = client.get(reverse("review:clue", args=[clue.pk])).content.decode()
+    assert page.index("丙县（主体注册地或经营地）") < page.index("乙县")
+    assert "甲县（" not in page  # the own county is not offered
+
+
 def test_a_notice_goes_only_to_another_county(client, tree, counties, submitted):
     response = _notify(client, tree, submitted, "county")
     assert response.status_code == 200
