@@ -78,11 +78,14 @@ def test_the_office_notifies_another_county_whose_office_is_told(client, tree, c
 
 
 def test_the_counties_where_the_entity_is_come_first_and_are_marked(client, tree, counties, report):
-    clue = report(entity={"name": "某投资公司", "credit_code": "", "operating_division": "D01"})
     login(client, tree.user("office"))
-    page = client.get(reverse("review:clue", args=[clue.pk])).content.decode()
-    assert page.index("丙县（主体注册地或经营地）") < page.index("乙县")
-    assert "甲县（" not in page  # the own county is not offered
+    # One entity operates in 乙县, the other is registered in 丙县: each clue's county comes first, whatever the order.
+    for where, division, first, then in (("operating_division", "B01", "乙县", "丙县"),
+                                         ("registered_division", "D01", "丙县", "乙县")):
+        clue = report(entity={"name": f"某投资公司{division}", "credit_code": "", where: division})
+        page = client.get(reverse("review:clue", args=[clue.pk])).content.decode()
+        assert page.index(f"{first}（主体注册地或经营地）") < page.index(then)
+        assert "甲县（" not in page  # the own county is not offered
 
 
 def test_a_notice_goes_only_to_another_county(client, tree, counties, submitted):
