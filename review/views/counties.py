@@ -1,9 +1,9 @@
 """Across counties: the notices a county received (通报), each read as a summary, acknowledged and turned into a clue of
 its own; and the joint cases (多县案件) whose lead and assisting counties the city office names."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,7 +23,8 @@ PAGE_SIZE = 50
 
 
 def _require_follows_counties(user) -> None:
-    # Staff and administrators hold no follow of any government: the lists are not theirs, whatever they would hold.
+    # The lists are those of the offices and the leaders, who follow the governments' work; staff and administrators
+    # follow none, and are refused them (403) rather than shown an empty list.
     if not permissions.units_followed(user).exists():
         raise PermissionDenied(_("Only the offices and leading groups follow the work across counties."))
 
