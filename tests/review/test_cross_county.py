@@ -13,37 +13,15 @@ from django.utils import timezone
 from ledger import credit
 from ledger import services as ledger_services
 from ledger.models import Clue
-from orgs.models import Membership, Notification, Unit
+from orgs.models import Notification
 from review import services
 from review.models import CaseCounty, CountyNotice, JointCase
-from tests.conftest import build_open_campaign, campaign_term
-from tests.factories import UnitFactory, expect, member
+from tests.conftest import campaign_term
 from tests.orgs.test_pages import login
 
-R = Membership.Role
-
 
 @pytest.fixture
-def counties(tree):
-    """乙县 and 丙县 get offices of their own; 乙县 runs its own campaign, in which 乙县一镇 reports."""
-    K, L = Unit.Kind, Unit.Level
-    tree.units["other_office"] = UnitFactory(name="乙县处非办", code="B-O", level=L.COUNTY, kind=K.OFFICE,
-                                             parent=tree.unit("other_county"))
-    tree.units["third_county"] = UnitFactory(name="丙县", code="D", level=L.COUNTY, parent=tree.unit("city"))
-    tree.units["third_office"] = UnitFactory(name="丙县处非办", code="D-O", level=L.COUNTY, kind=K.OFFICE,
-                                             parent=tree.unit("third_county"))
-    tree.users["other_office"] = member(tree.unit("other_office"), R.OFFICE, username="other_office")
-    tree.users["other_leader"] = member(tree.unit("other_county"), R.LEADER, username="other_leader")
-    tree.users["other_staff"] = member(tree.unit("other_township"), R.STAFF, username="other_staff")
-    tree.users["third_office"] = member(tree.unit("third_office"), R.OFFICE, username="third_office")
-    campaign = build_open_campaign(issuing_unit=tree.unit("other_office"), scope_unit=tree.unit("other_county"),
-                                   slug="other")
-    expect(campaign, tree.unit("other_township"))
-    return campaign
-
-
-@pytest.fixture
-def notice(tree, counties, submitted):
+def notice(tree, other_counties, submitted):
     return services.notice_send(actor=tree.user("office"), clue=submitted, to_county=tree.unit("other_county"),
                                 note="该公司在贵县设有经营场所")
 
@@ -54,16 +32,16 @@ def _notify(client, tree, clue, county: str, note: str = ""):
                                                                         "note": note})
 
 
-def _own_clue(counties, sector: str = "网络借贷平台", **overrides) -> dict:
-    return {"campaign": counties.pk, "unit": counties.scope_unit.children.get(code="B1").pk,
-            "sector": campaign_term(counties, sector).pk, "amount_involved": "120.50", "unpaid_funds": "20.00",
+def _own_clue(other_counties, sector: str = "网络借贷平台", **overrides) -> dict:
+    return {"campaign": other_counties.pk, "unit": other_counties.scope_unit.children.get(code="B1").pk,
+            "sector": campaign_term(other_counties, sector).pk, "amount_involved": "120.50", "unpaid_funds": "20.00",
             "people_involved": "35"} | overrides
 
 
 # Notices (通报) -------------------------------------------------------------------------------------------------------
 
 
-def test_the_office_notifies_another_county_whose_office_is_told(client, tree, counties, submitted):
+def test_the_office_notifies_another_county_whose_office_is_told(client, tree, other_counties, submitted):
     response = _notify(client, tree, submitted, "other_county", note="该公司在贵县设有经营场所")
     assert response.status_code == 302 and response["Location"].endswith("#notices")
     notice = CountyNotice.objects.get()
@@ -77,7 +55,7 @@ def test_the_office_notifies_another_county_whose_office_is_told(client, tree, c
     assert "乙县" in page and "尚未确认" in page
 
 
-def test_the_counties_where_the_entity_is_come_first_and_are_marked(client, tree, counties, report):
+def test_the_counties_where_the_entity_is_come_first_and_are_marked(client, tree, other_counties, report):
     login(client, tree.user("office"))
     # One entity operates in 乙县, the other is registered in 丙县: each clue's county comes first, whatever the order.
     for where, division, first, then in (("operating_division", "B01", "乙县", "丙县"),
@@ -88,7 +66,7 @@ def test_the_counties_where_the_entity_is_come_first_and_are_marked(client, tree
         assert "甲县（" not in page  # the own county is not offered
 
 
-def test_a_notice_goes_only_to_another_county(client, tree, counties, submitted):
+def test_a_notice_goes_only_to_another_county(client, tree, other_counties, submitted):
     response = _notify(client, tree, submitted, "county")
     assert response.status_code == 200
     assert "请选择另一个设有领导小组办公室的县（区）" in response.content.decode()
@@ -98,12 +76,12 @@ def test_a_notice_goes_only_to_another_county(client, tree, counties, submitted)
     assert not CountyNotice.objects.exists()
 
 
-def test_the_database_refuses_a_notice_to_the_own_county(tree, counties, notice):
+def test_the_database_refuses_a_notice_to_the_own_county(tree, other_counties, notice):
     with pytest.raises(IntegrityError), transaction.atomic():
         CountyNotice.objects.filter(pk=notice.pk).update(to_county=tree.unit("county"))
 
 
-def test_a_second_open_notice_of_the_clue_to_the_county_is_refused_at_the_field(client, tree, counties, submitted):
+def test_a_second_open_notice_of_the_clue_to_the_county_is_refused_at_the_field(client, tree, other_counties, submitted):
     _notify(client, tree, submitted, "other_county")
     response = _notify(client, tree, submitted, "other_county")
     assert response.status_code == 200
@@ -111,7 +89,7 @@ def test_a_second_open_notice_of_the_clue_to_the_county_is_refused_at_the_field(
     assert CountyNotice.objects.count() == 1
 
 
-def test_the_database_holds_one_open_notice_per_clue_and_county(tree, counties, notice):
+def test_the_database_holds_one_open_notice_per_clue_and_county(tree, other_counties, notice):
     copy = CountyNotice.objects.values().get(pk=notice.pk)
     del copy["id"]
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -123,7 +101,7 @@ def test_the_database_holds_one_open_notice_per_clue_and_county(tree, counties, 
 
 
 @pytest.mark.parametrize("role", ["other_office", "other_leader"])
-def test_the_county_notified_reads_a_summary_and_not_the_senders_clue(client, tree, counties, notice, role):
+def test_the_county_notified_reads_a_summary_and_not_the_senders_clue(client, tree, other_counties, notice, role):
     credit.person_add(actor=tree.user("staff"), entity=notice.entity, name="张三", role="actual_controller",
                       id_number="110101199003074514")
     login(client, tree.user(role))
@@ -141,7 +119,7 @@ def test_the_county_notified_reads_a_summary_and_not_the_senders_clue(client, tr
 
 
 @pytest.mark.parametrize("role", ["staff", "office", "leader", "other_staff", "third_office", "city_office"])
-def test_no_one_else_reaches_the_notice(client, tree, counties, notice, role):
+def test_no_one_else_reaches_the_notice(client, tree, other_counties, notice, role):
     """The sender's staff, office and leaders, the notified county's staff, a third county, the city office: 404."""
     login(client, tree.user(role))
     assert client.get(reverse("review:notice", args=[notice.pk])).status_code == 404
@@ -150,7 +128,7 @@ def test_no_one_else_reaches_the_notice(client, tree, counties, notice, role):
     assert notice.acknowledged_at is None
 
 
-def test_staff_are_refused_the_notice_list_and_the_sending(client, tree, counties, submitted):
+def test_staff_are_refused_the_notice_list_and_the_sending(client, tree, other_counties, submitted):
     login(client, tree.user("staff"))
     assert client.get(reverse("review:notices")).status_code == 403
     assert client.post(reverse("review:clue_notify", args=[submitted.pk]),
@@ -159,12 +137,12 @@ def test_staff_are_refused_the_notice_list_and_the_sending(client, tree, countie
         services.notice_send(actor=tree.user("staff"), clue=submitted, to_county=tree.unit("other_county"))
 
 
-def test_the_city_office_does_not_notify_in_the_countys_name(tree, counties, submitted):
+def test_the_city_office_does_not_notify_in_the_countys_name(tree, other_counties, submitted):
     with pytest.raises(PermissionDenied):
         services.notice_send(actor=tree.user("city_office"), clue=submitted, to_county=tree.unit("other_county"))
 
 
-def test_acknowledging_records_who_and_when_and_the_sender_sees_it(client, tree, counties, notice):
+def test_acknowledging_records_who_and_when_and_the_sender_sees_it(client, tree, other_counties, notice):
     with pytest.raises(PermissionDenied):
         services.notice_acknowledge(actor=tree.user("other_leader"), notice=notice)
     login(client, tree.user("other_leader"))
@@ -183,15 +161,15 @@ def test_acknowledging_records_who_and_when_and_the_sender_sees_it(client, tree,
     assert "尚未确认" not in page
 
 
-def test_the_notified_office_opens_a_clue_of_its_own_linked_both_ways(client, tree, counties, notice):
+def test_the_notified_office_opens_a_clue_of_its_own_linked_both_ways(client, tree, other_counties, notice):
     login(client, tree.user("other_office"))
     form = client.get(reverse("review:notice", args=[notice.pk])).content.decode()
     assert 'value="120.50"' in form and 'value="35"' in form  # prefilled from the summary
-    response = client.post(reverse("review:notice_clue", args=[notice.pk]), _own_clue(counties))
+    response = client.post(reverse("review:notice_clue", args=[notice.pk]), _own_clue(other_counties))
     assert response.status_code == 302
     notice.refresh_from_db()
     clue = notice.opened_clue
-    assert clue.unit == tree.unit("other_township") and clue.campaign == counties
+    assert clue.unit == tree.unit("other_township") and clue.campaign == other_counties
     assert clue.entity == notice.clue.entity and clue.status == Clue.Status.SUBMITTED
     assert clue.source_notice == notice
     assert [term.name for term in clue.behaviours.all()] == ["消费返利"]
@@ -205,49 +183,49 @@ def test_the_notified_office_opens_a_clue_of_its_own_linked_both_ways(client, tr
     assert reverse("review:clue", args=[clue.pk]) not in sender_page  # its existence and status, not the clue
 
 
-def test_a_second_clue_from_the_notice_is_refused(client, tree, counties, notice):
+def test_a_second_clue_from_the_notice_is_refused(client, tree, other_counties, notice):
     login(client, tree.user("other_office"))
-    client.post(reverse("review:notice_clue", args=[notice.pk]), _own_clue(counties))
+    client.post(reverse("review:notice_clue", args=[notice.pk]), _own_clue(other_counties))
     with pytest.raises(ValidationError, match="已从该通报开立"):
         services.notice_open_clue(actor=tree.user("other_office"), notice=notice, data=services.OwnClue(
-            campaign=counties, unit=tree.unit("other_township"), sector=campaign_term(counties, "网络借贷平台"),
+            campaign=other_counties, unit=tree.unit("other_township"), sector=campaign_term(other_counties, "网络借贷平台"),
             amount_involved=Decimal("1"), people_involved=1))
-    assert Clue.objects.filter(campaign=counties).count() == 1
+    assert Clue.objects.filter(campaign=other_counties).count() == 1
 
 
-def test_the_opened_clue_goes_through_the_ledgers_checks(client, tree, counties, notice):
+def test_the_opened_clue_goes_through_the_ledgers_checks(client, tree, other_counties, notice):
     """The ledger's own rules hold: the receiving township already has a clue on the entity in that sector."""
     ledger_services.clue_record_for_office(
-        actor=tree.user("other_office"), campaign=counties, unit=tree.unit("other_township"),
+        actor=tree.user("other_office"), campaign=other_counties, unit=tree.unit("other_township"),
         data=ledger_services.ClueData(entity=ledger_services.EntityData(name="天津某某投资管理有限公司",
                                                                         credit_code="91350100M000100Y43"),
-                                      sector=campaign_term(counties, "网络借贷平台"), amount_involved=Decimal("1"),
+                                      sector=campaign_term(other_counties, "网络借贷平台"), amount_involved=Decimal("1"),
                                       people_involved=1))
     login(client, tree.user("other_office"))
-    response = client.post(reverse("review:notice_clue", args=[notice.pk]), _own_clue(counties))
+    response = client.post(reverse("review:notice_clue", args=[notice.pk]), _own_clue(other_counties))
     assert response.status_code == 200
     notice.refresh_from_db()
-    assert notice.opened_clue is None and Clue.objects.filter(campaign=counties).count() == 1
+    assert notice.opened_clue is None and Clue.objects.filter(campaign=other_counties).count() == 1
 
 
-def test_bad_input_for_the_own_clue_is_refused_at_its_field(client, tree, counties, open_campaign, notice):
+def test_bad_input_for_the_own_clue_is_refused_at_its_field(client, tree, other_counties, open_campaign, notice):
     login(client, tree.user("other_office"))
-    wrong = _own_clue(counties, people_involved="-1", unit=tree.unit("township").pk)
+    wrong = _own_clue(other_counties, people_involved="-1", unit=tree.unit("township").pk)
     page = client.post(reverse("review:notice_clue", args=[notice.pk]), wrong).content.decode()
     assert "确保该值大于或等于0" in page  # people
     assert "选择一个有效的选项" in page  # a unit of another county is no choice
-    other_sector = _own_clue(counties) | {"sector": campaign_term(open_campaign, "网络借贷平台").pk}
+    other_sector = _own_clue(other_counties) | {"sector": campaign_term(open_campaign, "网络借贷平台").pk}
     page = client.post(reverse("review:notice_clue", args=[notice.pk]), other_sector).content.decode()
     assert "选择一个有效的选项" in page  # a sector of a campaign of another county is no choice either
-    assert not Clue.objects.filter(campaign=counties).exists()
+    assert not Clue.objects.filter(campaign=other_counties).exists()
     with pytest.raises(ValidationError) as refused:
         services.notice_open_clue(actor=tree.user("other_office"), notice=notice, data=services.OwnClue(
-            campaign=counties, unit=tree.unit("township"), sector=campaign_term(counties, "网络借贷平台"),
+            campaign=other_counties, unit=tree.unit("township"), sector=campaign_term(other_counties, "网络借贷平台"),
             amount_involved=Decimal("1"), people_involved=1))
     assert "unit" in refused.value.error_dict
 
 
-def test_the_notice_list_shows_the_county_its_notices_in_few_queries(client, tree, counties, report,
+def test_the_notice_list_shows_the_county_its_notices_in_few_queries(client, tree, other_counties, report,
                                                                      django_assert_max_num_queries):
     for number in range(3):
         clue = report(entity={"name": f"某投资公司{number}", "credit_code": ""})
@@ -265,13 +243,13 @@ def test_the_notice_list_shows_the_county_its_notices_in_few_queries(client, tre
 
 
 @pytest.fixture
-def case(tree, counties, submitted):
+def case(tree, other_counties, submitted):
     return services.case_open(actor=tree.user("city_office"), city=tree.unit("city"), title="跨县集资案",
                               description="牵头县统一研判", lead=tree.unit("county"),
                               assisting=[tree.unit("other_county")], clues=[submitted])
 
 
-def test_the_city_office_names_the_lead_and_assisting_counties_who_are_told(client, tree, counties, submitted):
+def test_the_city_office_names_the_lead_and_assisting_counties_who_are_told(client, tree, other_counties, submitted):
     login(client, tree.user("city_office"))
     assert client.get(reverse("review:case_create")).status_code == 200
     response = client.post(reverse("review:case_create"), {
@@ -337,7 +315,7 @@ def test_changing_the_assignment_keeps_who_named_whom_and_tells_the_counties(cli
     assert client.get(reverse("review:case", args=[case.pk])).status_code == 200
 
 
-def test_bad_case_input_is_refused_at_its_field(client, tree, counties, submitted):
+def test_bad_case_input_is_refused_at_its_field(client, tree, other_counties, submitted):
     login(client, tree.user("city_office"))
     page = client.post(reverse("review:case_create"), {
         "title": "跨县集资案", "clues": "99999, x", "lead": tree.unit("county").pk}).content.decode()
@@ -362,7 +340,7 @@ def test_the_database_holds_one_current_lead_per_case(tree, case):
                                   named_by=tree.user("city_office"))
 
 
-def test_the_case_list_and_page_take_few_queries(client, tree, counties, report, django_assert_max_num_queries):
+def test_the_case_list_and_page_take_few_queries(client, tree, other_counties, report, django_assert_max_num_queries):
     for number in range(3):
         clue = report(entity={"name": f"某投资公司{number}", "credit_code": ""})
         services.case_open(actor=tree.user("city_office"), city=tree.unit("city"), title=f"案件{number}",
