@@ -6,7 +6,7 @@ exists."""
 
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from ledger.models import Clue
@@ -144,3 +144,21 @@ def case_clues_for(user, city: Unit) -> QuerySet[Clue]:
     """The clues the city office may group in a case: handed-in clues of the city that it reviews."""
     return (Clue.objects.filter(unit__in=reviewable_units(user), unit__path__startswith=city.path)
             .exclude(status=Clue.Status.DRAFT))
+
+
+@dataclass(frozen=True)
+class AcrossCounties:
+    unacknowledged: int  # notices received not yet acknowledged
+    received: int
+    cases: int  # joint cases the user follows
+
+
+def across_counties(user) -> AcrossCounties | None:
+    """What the home page says of the work across counties: two queries; None when the user's county has neither
+    notices nor cases."""
+    counts = notices_received(user).order_by().aggregate(
+        received=Count("pk"), unacknowledged=Count("pk", filter=Q(acknowledged_at__isnull=True)))
+    cases = cases_visible_to(user).order_by().count()
+    if not counts["received"] and not cases:
+        return None
+    return AcrossCounties(counts["unacknowledged"], counts["received"], cases)

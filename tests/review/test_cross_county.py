@@ -355,3 +355,13 @@ def test_the_case_list_and_page_take_few_queries(client, tree, other_counties, r
     with django_assert_max_num_queries(16):
         page = client.get(reverse("review:case", args=[case.pk])).content.decode()
     assert all(f"某投资公司{number}" in page for number in range(3))
+
+
+def test_the_home_page_counts_the_notices_waiting_and_the_cases(client, tree, case, notice):
+    login(client, tree.user("other_office"))
+    page = client.get(reverse("home")).content.decode()
+    assert "收到其他县（区）通报 1 件，其中 1 件尚未确认收到。" in page and "多县案件 1 件" in page
+    services.notice_acknowledge(actor=tree.user("other_office"), notice=notice)
+    assert "其中 0 件尚未确认收到" in client.get(reverse("home")).content.decode()
+    login(client, tree.user("third_office"))
+    assert 'id="across-counties"' not in client.get(reverse("home")).content.decode()
