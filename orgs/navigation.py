@@ -22,6 +22,8 @@ MENU = (
     NavItem(_("Risk ledger"), "ledger:home", Perm.VIEW),
     NavItem(_("Review"), "review:home", Perm.REVIEW),
     NavItem(_("Public tips"), "tips:list", Perm.REVIEW),
+    # The offices and the leaders follow the notices and joint cases between counties (review.selectors.counties).
+    NavItem(_("Across counties"), "review:notices", Perm.EXPORT),
     NavItem(_("Reports"), "reports:index", Perm.VIEW),
     NavItem(_("Units"), "orgs:unit_tree", Perm.VIEW),
     NavItem(_("Units and users"), "orgs:manage", Perm.MANAGE),

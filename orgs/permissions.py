@@ -164,6 +164,28 @@ def units_followed(user) -> QuerySet[Unit]:
     return _covered(user, *FOLLOW_PROGRESS)
 
 
+# A government's dealings with governments of its rank (a county's notices to another county, its part in a city's joint
+# case) are its leading group's own: those who follow its progress granted on the government itself, its office and its
+# leaders. The office above follows them on pages of its own, not in the county's; staff never see them. Of those, only
+# the office (REVIEW granted on the government itself, ``granted_on``) acts; the leaders read.
+def governments_represented(user) -> QuerySet[Unit]:
+    """The governments whose own office or leaders ``user`` belongs to (FOLLOW_PROGRESS granted on the government)."""
+    if not (user and user.is_authenticated and user.is_active):
+        return Unit.objects.none()
+    return Unit.objects.filter(kind=Unit.Kind.GOVERNMENT,
+                               pk__in=_grants(user, *FOLLOW_PROGRESS).values("content_object_id"))
+
+
+def acts_for(user, government: Unit) -> bool:
+    """Whether ``user`` is of the office of ``government`` itself (not of an office above it): one query."""
+    return granted_on(user, Perm.REVIEW, government)
+
+
+def require_acts_for(user, government: Unit) -> None:
+    if not acts_for(user, government):
+        raise PermissionDenied(_("Only the office of %(unit)s does this.") % {"unit": government.name})
+
+
 def _active_grantees(perm: Perm, lineages: Iterable[list[int]]) -> dict[int, set]:
     """{unit id: the active users granted ``perm`` on exactly that unit}, over every unit of the lineages."""
     granted_on: dict[int, set] = {}

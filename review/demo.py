@@ -1,6 +1,6 @@
 """The office's side of the demo: the county office reviews the clues that ledger/demo.py has just entered (a merge,
-two ratings, a key clue, two disposal plans, a return), and 钰华街道 hands in a zero report. Through the services, as
-users would.
+two ratings, a key clue, two disposal plans, a return, a notice to 武清区), the city office names the counties of a
+joint case, and 钰华街道 hands in a zero report. Through the services, as users would.
 
 Given no clues (the ledger's demo was loaded before), it does nothing, so load_demo can run again."""
 
@@ -31,6 +31,7 @@ def load_review(clues: list[Clue]) -> None:
     users = {u.username: u for u in User.objects.all()}
     units = {u.code: u for u in Unit.objects.all()}
     _review(campaign, clues, users["county_office"], units, terms)
+    _across_counties(clues, users, units)
     # 钰华街道 found nothing and hands in a zero report, waiting for the county office's approval.
     submissions.submission_declare(actor=users["multi_staff"], campaign=campaign, unit=units["120115002"])
 
@@ -56,3 +57,14 @@ def _review(campaign, clues, office, units, terms) -> None:
     # The office puts the first clue's entity on the watch list: its records and clues elsewhere are then hits.
     credit.watch_list_add(actor=office, unit=first.unit, entity=first.entity,
                           reason="涉嫌非法吸收公众存款，已约谈法定代表人并责令清退")
+
+
+def _across_counties(clues, users, units) -> None:
+    """宝坻区 notifies 武清区 of the second clue, which 武清区 has not acknowledged yet; the city names 宝坻区 the lead and
+    武清区 the assisting county of a case on the first clue."""
+    first, second = clues[0], clues[1]
+    services.notice_send(actor=users["county_office"], clue=second, to_county=units["120114"],
+                         note="该主体在武清区设有经营网点，请核查当地经营情况。")
+    services.case_open(actor=users["city_office"], city=units["120000"], title="宝坻、武清两区涉嫌非法集资案",
+                       description="宝坻区牵头研判并制定处置方案，武清区配合核查经营网点和参与人情况。",
+                       lead=units["120115"], assisting=[units["120114"]], clues=[first])

@@ -276,3 +276,106 @@ class LeaveForm(SharedPageForm):
     reason = forms.CharField(label=_("reason for taking off"), max_length=300, required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))
     left_on = forms.DateField(label=_("taken off on"), widget=DateInput, required=False)
+
+
+# Across counties ----------------------------------------------------------------------------------------------------
+
+
+class CountyToNotify(forms.ModelChoiceField):
+    def label_from_instance(self, county):
+        if getattr(county, "suggested", False):
+            return _("%(county)s (where the entity is registered or operates)") % {"county": county.name}
+        return county.name
+
+
+class NoticeForm(SharedPageForm):
+    id_prefix = "notice"
+    to_county = CountyToNotify(
+        label=_("County to notify"), queryset=None,
+        help_text=_("Where the entity is registered or operates, outside your county."),
+        error_messages={"invalid_choice": _("Choose another county (district) with a leading-group office.")},
+    )
+    note = forms.CharField(label=_("Note to its office"), required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, counties, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_county"].queryset = counties
+
+
+class CampaignSector(forms.ModelChoiceField):
+    def label_from_instance(self, term):
+        return f"{term.campaign.title} · {term.name}"
+
+
+class OwnClueForm(forms.Form):
+    """The clue the notified office opens: where it belongs and its figures, prefilled from the notice."""
+
+    campaign = forms.ModelChoiceField(label=_("Campaign"), queryset=None)
+    unit = UnitTreeChoiceField(label=_("Unit the clue belongs to"), queryset=None)
+    sector = CampaignSector(label=_("Sector"), queryset=None)
+    amount_involved = forms.DecimalField(label=_("amount involved (10,000 yuan)"), max_digits=14, decimal_places=2,
+                                         min_value=0)
+    unpaid_funds = forms.DecimalField(label=_("unpaid funds (10,000 yuan)"), max_digits=14, decimal_places=2,
+                                      min_value=0)
+    people_involved = forms.IntegerField(label=_("people involved"), min_value=0)
+
+    def __init__(self, *args, campaigns, units, notice=None, **kwargs):
+        sectors = (Term.objects.filter(campaign__in=campaigns, vocabulary=Term.Vocabulary.SECTOR, is_retired=False,
+                                       children__isnull=True).select_related("campaign").order_by("campaign", "order"))
+        if notice is not None:
+            kwargs["initial"] = {
+                "campaign": campaigns.first(), "amount_involved": notice.amount_involved,
+                "unpaid_funds": notice.unpaid_funds, "people_involved": notice.people_involved,
+                "sector": sectors.filter(name=notice.sector_name, campaign=campaigns.first()).first(),
+            }
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = campaigns
+        self.fields["unit"].queryset = units
+        self.fields["sector"].queryset = sectors
+
+    def clean(self):
+        data = super().clean()
+        campaign, sector = data.get("campaign"), data.get("sector")
+        if campaign and sector and sector.campaign_id != campaign.pk:
+            self.add_error("sector", _("Choose a sector of the campaign chosen."))
+        return data
+
+
+class CaseCountiesForm(forms.Form):
+    lead = forms.ModelChoiceField(label=_("Lead county (牵头县)"), queryset=None)
+    assisting = forms.ModelMultipleChoiceField(label=_("Assisting counties (协办县)"), queryset=None,
+                                               widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, counties, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead"].queryset = counties
+        self.fields["assisting"].queryset = counties
+
+
+class CaseForm(CaseCountiesForm):
+    title = forms.CharField(label=_("case name"), max_length=200)
+    description = forms.CharField(label=_("what the counties are asked to do"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    clues = forms.CharField(
+        label=_("Clue numbers"), max_length=2000,
+        help_text=_("The numbers of the case's clues (shown on each clue's page), separated by spaces or commas."),
+    )
+    field_order = ["title", "description", "clues", "lead", "assisting"]
+
+    def __init__(self, *args, clues, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.clue_choices = clues
+
+    def clean_clues(self) -> list[Clue]:
+        words = self.cleaned_data["clues"].replace("，", ",").replace(",", " ").split()
+        wrong = [word for word in words if not word.isdigit()]
+        if wrong:
+            raise ValidationError(_("“%(value)s” is not a clue number.") % {"value": wrong[0]})
+        numbers = {int(word) for word in words}
+        found = list(self.clue_choices.filter(pk__in=numbers))
+        missing = sorted(numbers - {clue.pk for clue in found})
+        if missing:
+            raise ValidationError(_("No clue of your city is numbered %(numbers)s.")
+                                  % {"numbers": "、".join(str(number) for number in missing)})
+        return found

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ledger.models import Clue
+from ledger.models import Clue, Entity
 from orgs.models import Unit
 from screening.models import Term
 
@@ -248,3 +248,112 @@ class CountyReturn(models.Model):
     def qualifies(self) -> bool:
         """Attachment 3 note 1: no criminal case filed, no 50-person case, no 20-person petition since 1 January."""
         return self.criminal_cases == 0 and not self.has_large_case and not self.has_petition_event
+
+
+# Across counties (seed 001 六(二): 本地注册异地经营、异地注册本地经营; seeds 002/004: 牵头县（区）/协办县（区）) ---------------
+
+
+class CountyNotice(models.Model):
+    """通报: a county's office tells another county's office of one of its clues on an entity registered or operating
+    there. What was notified is kept as it stood when sent: the receiving office reads this summary, never the sending
+    county's clue, and the summary does not change under it when the sender edits the clue afterwards.
+
+    A notice is open until the receiving office acknowledges it; the database holds one open notice per clue and county
+    notified, so that a second click does not notify twice, while news after an acknowledgement is a notice of its own.
+    """
+
+    clue = models.ForeignKey(Clue, verbose_name=_("risk clue"), on_delete=models.PROTECT, related_name="county_notices")
+    from_county = models.ForeignKey(Unit, verbose_name=_("notifying county"), on_delete=models.PROTECT,
+                                    related_name="notices_sent")
+    to_county = models.ForeignKey(Unit, verbose_name=_("county notified"), on_delete=models.PROTECT,
+                                  related_name="notices_received")
+    note = models.TextField(_("note to the county notified"), blank=True)
+    entity = models.ForeignKey(Entity, verbose_name=_("entity"), on_delete=models.PROTECT, related_name="+")
+    entity_name = models.CharField(_("entity name"), max_length=200)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    sector_name = models.CharField(_("sector"), max_length=100)
+    behaviour_names = models.CharField(_("key behaviours"), max_length=500, blank=True)
+    amount_involved = models.DecimalField(_("amount involved (10,000 yuan)"), max_digits=14, decimal_places=2)
+    unpaid_funds = models.DecimalField(_("unpaid funds (10,000 yuan)"), max_digits=14, decimal_places=2)
+    people_involved = models.PositiveIntegerField(_("people involved"))
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(_("notified at"), auto_now_add=True)
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                        related_name="+")
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    opened_clue = models.OneToOneField(Clue, verbose_name=_("clue opened from the notice"), null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="source_notice")
+
+    class Meta:
+        verbose_name = _("cross-county notice")
+        verbose_name_plural = _("cross-county notices")
+        ordering = ["-sent_at", "-pk"]
+        indexes = [models.Index(fields=["to_county", "-id"], name="review_notice_received")]
+        constraints = [
+            models.UniqueConstraint(fields=["clue", "to_county"], condition=models.Q(acknowledged_at__isnull=True),
+                                    name="review_one_open_notice_per_county"),
+            models.CheckConstraint(condition=~models.Q(to_county=models.F("from_county")),
+                                   name="review_notice_to_another_county"),
+            models.CheckConstraint(
+                condition=models.Q(acknowledged_at__isnull=True, acknowledged_by__isnull=True)
+                | models.Q(acknowledged_at__isnull=False, acknowledged_by__isnull=False),
+                name="review_notice_acknowledged_by_someone",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_county} → {self.to_county} · {self.entity_name}"
+
+
+class JointCase(models.Model):
+    """多县案件: a case involving several counties, grouping their clues. The city office names the lead county and the
+    assisting counties (CaseCounty); each of them follows the case."""
+
+    city = models.ForeignKey(Unit, verbose_name=_("city"), on_delete=models.PROTECT, related_name="joint_cases")
+    title = models.CharField(_("case name"), max_length=200)
+    description = models.TextField(_("what the counties are asked to do"), blank=True)
+    clues = models.ManyToManyField(Clue, verbose_name=_("risk clues"), related_name="joint_cases")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("joint case")
+        verbose_name_plural = _("joint cases")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CaseCounty(models.Model):
+    """A county's part in a joint case, from when the city office named it until it changed the assignment: rows are
+    ended rather than deleted, so the case keeps who named whom, and when."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("Lead county (牵头县)")
+        ASSISTING = "assisting", _("Assisting county (协办县)")
+
+    case = models.ForeignKey(JointCase, on_delete=models.CASCADE, related_name="counties")
+    county = models.ForeignKey(Unit, verbose_name=_("county"), on_delete=models.PROTECT, related_name="case_parts")
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    named_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    named_at = models.DateTimeField(_("named at"), auto_now_add=True)
+    ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+    ended_at = models.DateTimeField(_("until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("county of a joint case")
+        verbose_name_plural = _("counties of joint cases")
+        ordering = ["named_at", "pk"]
+        indexes = [models.Index(fields=["county", "case"], condition=models.Q(ended_at__isnull=True),
+                                name="review_casecounty_current")]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "county"], condition=models.Q(ended_at__isnull=True),
+                                    name="review_case_county_once"),
+            models.UniqueConstraint(fields=["case"], condition=models.Q(ended_at__isnull=True, role="lead"),
+                                    name="review_case_one_lead"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.county} · {self.get_role_display()}"

@@ -187,3 +187,55 @@ def _tell_office(actor, disposal: Disposal, *, title: str, body: str) -> None:
     clue = disposal.clue
     office = permissions.nearest_holders(Perm.REVIEW, [clue.unit])[clue.unit]
     notify(users=office - {actor}, title=title, body=body, link=reverse("review:clue", args=[clue.pk]) + "#progress")
+
+
+# Across counties ----------------------------------------------------------------------------------------------------
+
+
+def _county_office(county: Unit) -> set:
+    return permissions.holders_on(Perm.REVIEW, county)
+
+
+def county_notified(notice) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        names = {"from": notice.from_county.name, "entity": notice.entity_name}
+        notify(users=_county_office(notice.to_county),
+               title=_("Notice from %(from)s: %(entity)s") % names,
+               body=_("%(from)s notifies you of a risk clue on %(entity)s, registered or operating in your county. "
+                      "Please acknowledge it and decide whether to open a clue of your own.") % names,
+               link=reverse("review:notice", args=[notice.pk]))
+
+
+def _tell_sender(notice, title: str, body: str) -> None:
+    notify(users=_county_office(notice.from_county), title=title, body=body,
+           link=reverse("review:clue", args=[notice.clue_id]) + "#notices")
+
+
+def county_notice_acknowledged(notice) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        names = {"to": notice.to_county.name, "entity": notice.entity_name}
+        _tell_sender(notice, _("Notice acknowledged: %(entity)s") % names,
+                     _("%(to)s acknowledged your notice of the clue on %(entity)s.") % names)
+
+
+def county_notice_clue_opened(notice) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        names = {"to": notice.to_county.name, "entity": notice.entity_name}
+        _tell_sender(notice, _("Clue opened from your notice: %(entity)s") % names,
+                     _("%(to)s opened a clue of its own on %(entity)s from your notice.") % names)
+
+
+def case_counties_named(case, named, left) -> None:
+    """Each county named (or named to another part) hears of its part; each county taken off the case hears of it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        for part in named:
+            names = {"case": case.title, "city": case.city.name, "county": part.county.name,
+                     "role": part.get_role_display()}
+            notify(users=_county_office(part.county), title=_("Joint case: %(case)s") % names,
+                   body=_("%(city)s named %(county)s %(role)s of the joint case “%(case)s”.") % names,
+                   link=reverse("review:case", args=[case.pk]))
+        for county in left:
+            names = {"case": case.title, "county": county.name}
+            notify(users=_county_office(county), title=_("No longer part of the joint case: %(case)s") % names,
+                   body=_("%(county)s is no longer named in the joint case “%(case)s”.") % names,
+                   link=reverse("review:cases"))

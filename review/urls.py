@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import approvals, clue, entity, queue, tasks
+from .views import approvals, clue, counties, entity, queue, tasks
 
 app_name = "review"
 urlpatterns = [
@@ -28,6 +28,15 @@ urlpatterns = [
     path("clues/<int:pk>/progress/", clue.progress_add, name="progress_add"),
     path("clues/<int:pk>/transfer/", clue.clue_transfer, name="clue_transfer"),
     path("clues/<int:pk>/merge/", clue.clue_merge, name="clue_merge"),
+    path("clues/<int:pk>/notify/", clue.clue_notify, name="clue_notify"),
+    path("notices/", counties.notices, name="notices"),
+    path("notices/<int:pk>/", counties.notice, name="notice"),
+    path("notices/<int:pk>/acknowledge/", counties.notice_acknowledge, name="notice_acknowledge"),
+    path("notices/<int:pk>/clue/", counties.notice_clue, name="notice_clue"),
+    path("cases/", counties.cases, name="cases"),
+    path("cases/new/", counties.case_create, name="case_create"),
+    path("cases/<int:pk>/", counties.case, name="case"),
+    path("cases/<int:pk>/counties/", counties.case_assign, name="case_assign"),
     path("entities/<int:pk>/", entity.entity, name="entity"),
     path("entities/<int:pk>/people/", entity.person_add, name="entity_person_add"),
     path("entities/<int:pk>/watch/", entity.watch_add, name="watch_add"),

@@ -126,5 +126,30 @@ def build_world() -> World:
         }
         for kind, obj in objects.items():
             world.objects.setdefault(kind, {})[scope] = obj
+    _across_counties(world)
     assert Clue.objects.count() == 6
     return world
+
+
+def _across_counties(world: World) -> None:
+    """A notice is reached by the county notified: the own one was sent by 乙县 to 甲县, the other county's by 甲县 to
+    乙县. A joint case is reached by the counties named in it: the own one has 甲县 lead, the other county's names 乙县
+    and 丙县 only. There is no sibling township's notice or case: they are a county's, and staff reach none."""
+    tree = world.tree
+    third = UnitFactory(name="丙县", code="D", level=Unit.Level.COUNTY, parent=tree.unit("city"))
+    own_clue, other_clue = world.of("clue", "own"), world.of("clue", "other_county")
+    world.objects["notice"] = {
+        "own": review_services.notice_send(actor=tree.user("other_office"), clue=other_clue,
+                                           to_county=tree.unit("county"), note="该主体在贵县经营"),
+        "other_county": review_services.notice_send(actor=tree.user("office"), clue=own_clue,
+                                                    to_county=tree.unit("other_county")),
+    }
+    city, city_office = tree.unit("city"), tree.user("city_office")
+    world.objects["case"] = {
+        "own": review_services.case_open(actor=city_office, city=city, title="跨县集资案", description="",
+                                         lead=tree.unit("county"), assisting=[tree.unit("other_county")],
+                                         clues=[own_clue, other_clue]),
+        "other_county": review_services.case_open(actor=city_office, city=city, title="乙丙两县集资案", description="",
+                                                  lead=tree.unit("other_county"), assisting=[third],
+                                                  clues=[other_clue]),
+    }

@@ -139,6 +139,25 @@ def build_open_campaign(*, issuing_unit: Unit, scope_unit: Unit, slug: str = "op
 
 
 @pytest.fixture
+def other_counties(tree):
+    """乙县 and 丙县 get offices of their own; 乙县 runs its own campaign, in which 乙县一镇 reports."""
+    K, L, R = Unit.Kind, Unit.Level, Membership.Role
+    tree.units["other_office"] = UnitFactory(name="乙县处非办", code="B-O", level=L.COUNTY, kind=K.OFFICE,
+                                             parent=tree.unit("other_county"))
+    tree.units["third_county"] = UnitFactory(name="丙县", code="D", level=L.COUNTY, parent=tree.unit("city"))
+    tree.units["third_office"] = UnitFactory(name="丙县处非办", code="D-O", level=L.COUNTY, kind=K.OFFICE,
+                                             parent=tree.unit("third_county"))
+    tree.users["other_office"] = member(tree.unit("other_office"), R.OFFICE, username="other_office")
+    tree.users["other_leader"] = member(tree.unit("other_county"), R.LEADER, username="other_leader")
+    tree.users["other_staff"] = member(tree.unit("other_township"), R.STAFF, username="other_staff")
+    tree.users["third_office"] = member(tree.unit("third_office"), R.OFFICE, username="third_office")
+    campaign = build_open_campaign(issuing_unit=tree.unit("other_office"), scope_unit=tree.unit("other_county"),
+                                   slug="other")
+    expect(campaign, tree.unit("other_township"))
+    return campaign
+
+
+@pytest.fixture
 def term(open_campaign):
     return partial(campaign_term, open_campaign)
 

@@ -146,6 +146,18 @@ MATRIX: dict[str, Row] = {
     "review:entity_person_add": Row("MMMM", "AAFN", args=("entity",), data=(("name", "=张三"), ("role", "=agent"))),
     "review:watch_add": Row("MMMM", "FAFN", args=("entity",), data=(("reason", "=x"),)),
     "review:watch_leave": Row("MMMM", "FAFN", args=("watch_entry",), data=(("reason", "=x"),)),
+    # review: across counties. A notice is reached by the county notified (the own one was sent to the own county by
+    # another), its office acting, its leaders reading; a joint case by the counties named in it and the city office,
+    # which alone names them: a county's office reaches its case and is refused the naming (403)
+    "review:clue_notify": Row("MMMM", "NANN", args=("clue",), data=(("to_county", "=0"),)),
+    "review:notices": Row("FAAF", "MMMM"),
+    "review:notice": Row("NAAN", "MMMM", args=("notice",)),
+    "review:notice_acknowledge": Row("MMMM", "NAFN", args=("notice",)),
+    "review:notice_clue": Row("MMMM", "NAFN", args=("notice",)),
+    "review:cases": Row("FAAF", "MMMM"),
+    "review:case_create": Row("FFFF", "FFFF"),
+    "review:case": Row("NAAN", "MMMM", args=("case",)),
+    "review:case_assign": Row("MMMM", "NFFN", args=("case",), data=(("lead", "=0"),)),
     # reports
     "reports:index": Row("AAAA", "AAAA"),
     "reports:run": Row("AAAN", "AAAN", args=("run",)),

@@ -10,6 +10,7 @@ from orgs.models import (
 )
 from oversight.models import Briefing, Bulletin, Inspection, InspectionAction, WorkResults
 from review import submissions
+from review.models import CaseCounty, CountyNotice, JointCase
 from screening import locks
 from screening.models import Campaign, ExpectedUnit, Phase, Responsibility, Term
 from tips.models import Tip, TipEvent
@@ -17,7 +18,7 @@ from tips.models import Tip, TipEvent
 COUNTED = (
     Unit, User, Membership, UnitUserPermission, LeadingGroup, LeadingGroupPost, CoordinationGroup,
     Campaign, Phase, Term, Responsibility, ExpectedUnit, Briefing, Bulletin, Inspection, InspectionAction, WorkResults,
-    Tip, TipEvent,
+    Tip, TipEvent, CountyNotice, JointCase, CaseCounty,
 )
 
 
@@ -33,6 +34,7 @@ def test_load_demo_twice_leaves_the_same_counts(db, debug_on):
     assert counts() == first
     assert first["Briefing"] == 2 and first["Bulletin"] == 1 and first["InspectionAction"] == 2
     assert first["Tip"] == 3
+    assert first["CountyNotice"] == 1 and first["JointCase"] == 1 and first["CaseCounty"] == 2
     assert "county_office" in out.getvalue() and "Demo@2026" in out.getvalue()
 
 

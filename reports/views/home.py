@@ -9,6 +9,7 @@ from orgs import permissions
 from orgs import selectors as org_selectors
 from orgs.models import Membership
 from orgs.permissions import Perm
+from review.selectors import counties as county_selectors
 from screening import selectors as screening_selectors
 from screening.locks import today_local
 from screening.models import Campaign
@@ -39,6 +40,7 @@ def home(request):
         context["works"] = [dashboard.staff_work(campaign, unit, on=today) for campaign in campaigns]
     elif permissions.follows_progress(request.user, unit):
         context |= _office_context(request, today)
+        context["across_counties"] = county_selectors.across_counties(request.user)
         if membership.role == Membership.Role.OFFICE:
             context["tip_months"] = dashboard.tip_months(request.user, year=today.year)
     elif membership.role == Membership.Role.ADMIN:

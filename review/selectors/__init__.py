@@ -5,7 +5,8 @@ Perm.REVIEW)``, ``reviewable_units`` below): staff hold no REVIEW, so nothing he
 overdue disposals and units are read through the units whose progress the user follows (``permissions.units_followed``:
 the office and the leaders, never staff). The declaration page reads the one unit its view has checked the user
 enters data for. One module per page of ``review.views``: ``queue``, ``clue``, ``approvals``, ``tasks`` (which starts
-from the units the user acts for and reads no rating).
+from the units the user acts for and reads no rating), ``entity``, and ``counties`` (which starts from the governments
+whose own office or leaders the user belongs to, ``permissions.governments_represented``).
 """
 
 from django.db.models import QuerySet

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from ledger import hits
 from ledger.models import Clue
 from orgs import permissions
+from orgs.models import Unit
 from orgs.formtools import submit, submit_section
 from orgs.permissions import Perm
 from screening.locks import today_local
@@ -24,6 +25,7 @@ from ..forms import (
     DisposalForm,
     KeyForm,
     MergeForm,
+    NoticeForm,
     OverrideForm,
     ProgressForm,
     RatingForm,
@@ -31,6 +33,7 @@ from ..forms import (
     TransferForm,
 )
 from ..selectors import clue as selectors
+from ..selectors import counties as county_selectors
 from ..services.rating import HIGH_SUM, MEDIUM_SUM
 
 
@@ -53,6 +56,7 @@ def _render_clue(request, clue: Clue, **bound):
         "progress_form": ProgressForm(initial={"on": today_local()}),
         "transfer_form": TransferForm(candidates=transfer.candidates),
         "merge_form": MergeForm(candidates=merge_candidates),
+        "notices_form": NoticeForm(counties=_counties_to_notify(user, clue)),
     } | bound
     return render(request, "review/clue.html", {
         "clue": clue,
@@ -69,8 +73,18 @@ def _render_clue(request, clue: Clue, **bound):
         "merged": clue.merged.select_related("unit"),
         "trail": selectors.trail(clue),
         "watch_hits": hits.hits_for([clue.entity]).get(clue.entity_id, []),
+        "county_notices": county_selectors.notices_of_clue(clue),
+        "source_notice": county_selectors.source_notice_of(clue),
         **forms,
     })
+
+
+def _counties_to_notify(user, clue: Clue):
+    """The counties the user's office may notify of the clue: none unless the user is of the clue's county's office."""
+    county = county_selectors.county_of(clue.unit)
+    if county is None or not permissions.acts_for(user, county):
+        return Unit.objects.none()
+    return county_selectors.where_entity_is(county_selectors.counties_notified(county), clue.entity)
 
 
 def _rating_initial(assessment) -> dict | None:
@@ -185,3 +199,13 @@ def clue_merge(request, pk):
         services.clues_merge(actor=request.user, keep=keep, duplicate=duplicate, reason=form.cleaned_data["reason"])
 
     return _act(request, clue, "merge", form, merge, _("The clues have been merged."))
+
+
+@login_required
+@require_POST
+def clue_notify(request, pk):
+    clue = selectors.clue_for_reviewer_or_404(request.user, pk)
+    form = NoticeForm(request.POST, counties=_counties_to_notify(request.user, clue))
+    return _act(request, clue, "notices", form,
+                lambda: services.notice_send(actor=request.user, clue=clue, **form.cleaned_data),
+                _("The county has been notified; its office sees the notice."))
