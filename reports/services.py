@@ -26,6 +26,7 @@ from ledger.exporting import write_ledger
 from orgs import permissions
 from orgs.models import Unit
 from orgs.permissions import Perm
+from review import submissions
 from screening.locks import today_local
 from screening.models import Campaign
 
@@ -97,6 +98,7 @@ def received_tables_save(*, actor, campaign: Campaign, unit: Unit, uploaded_file
         else:
             ReceivedKeyClue.objects.bulk_create(ReceivedKeyClue(received=filed, **row) for row in table.rows)
         saved.append(filed)
+    submissions.submission_received_as_table(actor=actor, campaign=campaign, unit=unit)
     return saved
 
 

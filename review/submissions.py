@@ -140,6 +140,21 @@ def submission_approve(*, actor, campaign: Campaign, unit: Unit) -> UnitSubmissi
 
 
 @transaction.atomic
+def submission_received_as_table(*, actor, campaign: Campaign, unit: Unit) -> UnitSubmission:
+    """A unit whose return came as a table from outside the system (reports.services.received_tables_save) has handed
+    in and is approved with it: its entry closes, so that nothing entered later in the ledger is counted beside the
+    table, and the chasing of late units no longer asks it. A zero report declared before gives way to the table."""
+    _require_reviewer(actor, unit)
+    submission = _submission(campaign, unit)
+    now = timezone.now()
+    submission.status, submission.is_zero_report = Status.APPROVED, False
+    submission.submitted_at = submission.submitted_at or now
+    submission.decided_at, submission.decided_by = now, actor
+    submission.note = _("Received as a table")
+    return _save(submission, actor, "status", "is_zero_report", "submitted_at", "decided_at", "decided_by", "note")
+
+
+@transaction.atomic
 def submission_return(*, actor, campaign: Campaign, unit: Unit, reason: str) -> UnitSubmission:
     _require_reviewer(actor, unit)
     if not reason.strip():

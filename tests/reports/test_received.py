@@ -11,11 +11,14 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from ledger import services as ledger_services
+from ledger.models import ScreeningRecord
 from orgs.models import Unit
 from reports import dashboard, tables, xlsx
 from reports.models import ReceivedKeyClue, ReceivedReturn, ReceivedRow
 from reports.table import Footer
-from screening.locks import today_local
+from screening.locks import EntryClosed, today_local
+from screening.models import UnitSubmission
 from tests.factories import UnitFactory, member
 from tests.reports.received_books import (
     ATTACHMENT1, ATTACHMENT2, BODY, column_of, exported, fill, key_clue_rows, place, row_of, total_rows, upload,
@@ -306,3 +309,18 @@ def test_the_home_page_bars_count_the_received_figures_as_the_table_does(office,
                if row.labels[2] == "网络借贷平台")
     assert (lending.count, lending.amount) == (row.values["problem_count"], row.values["amount"]) == (
         D("3.00"), D("120.60"))
+
+
+def test_a_unit_received_as_a_table_is_approved_with_it_and_enters_nothing_more(office, tree, open_campaign, sender,
+                                                                                 term):
+    """Otherwise what its staff entered later would be counted beside its table, and it would be chased as late."""
+    assert post(office, open_campaign, sender, filled_attachment1(open_campaign, sender)).status_code == 302
+
+    submission = UnitSubmission.objects.get(campaign=open_campaign, unit=sender)
+    assert (submission.status, submission.note, submission.decided_by) == (
+        UnitSubmission.Status.APPROVED, "以报表形式报送", tree.user("office"))
+    staff = member(sender, "staff", username="sanzhen_staff")
+    with pytest.raises(EntryClosed):
+        ledger_services.records_create(actor=staff, campaign=open_campaign, unit=sender, rows=[
+            ledger_services.RecordData(entity=ledger_services.EntityData(name="某培训学校"), sector=term("教育机构"))])
+    assert not ScreeningRecord.objects.filter(unit=sender).exists()
