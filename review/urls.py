@@ -30,6 +30,7 @@ urlpatterns = [
     path("clues/<int:pk>/merge/", clue.clue_merge, name="clue_merge"),
     path("clues/<int:pk>/notify/", clue.clue_notify, name="clue_notify"),
     path("notices/", counties.notices, name="notices"),
+    path("notices/sent/", counties.notices_sent, name="notices_sent"),
     path("notices/<int:pk>/", counties.notice, name="notice"),
     path("notices/<int:pk>/acknowledge/", counties.notice_acknowledge, name="notice_acknowledge"),
     path("notices/<int:pk>/clue/", counties.notice_clue, name="notice_clue"),

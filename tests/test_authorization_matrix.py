@@ -151,6 +151,7 @@ MATRIX: dict[str, Row] = {
     # which alone names them: a county's office reaches its case and is refused the naming (403)
     "review:clue_notify": Row("MMMM", "NANN", args=("clue",), data=(("to_county", "=0"),)),
     "review:notices": Row("FAAF", "MMMM"),
+    "review:notices_sent": Row("FAAF", "MMMM"),
     "review:notice": Row("NAAN", "MMMM", args=("notice",)),
     "review:notice_acknowledge": Row("MMMM", "NAFN", args=("notice",)),
     "review:notice_clue": Row("MMMM", "NAFN", args=("notice",)),

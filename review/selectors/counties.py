@@ -1,8 +1,8 @@
 """Reads across counties. A notice is read by the county notified, its own office and leaders
-(``permissions.governments_represented``), and by nobody else through its page: the sending office follows its notices
-on its own clue page, and staff never see them. A joint case is read by those who follow the city (its office and
-leaders) and by the office and leaders of each county currently named in it; any other county does not learn it
-exists."""
+(``permissions.governments_represented``), and by nobody else through its page: the sending office and leaders
+follow the notices of their county in the list of those sent and on each clue's page, and staff never see them. A
+joint case is read by those who follow the city (its office and leaders) and by the office and leaders of each
+county currently named in it; any other county does not learn it exists."""
 
 from dataclasses import dataclass
 
@@ -66,6 +66,14 @@ def units_of(county: Unit) -> QuerySet[Unit]:
 def notices_received(user) -> QuerySet[CountyNotice]:
     return (CountyNotice.objects.filter(to_county__in=permissions.governments_represented(user))
             .select_related("from_county", "to_county", "acknowledged_by", "opened_clue")
+            .order_by("-pk"))
+
+
+def notices_sent(user) -> QuerySet[CountyNotice]:
+    """The notices the user's county sent, for its office and leaders to follow in one list: whom, whether
+    acknowledged, whether a clue was opened from it."""
+    return (CountyNotice.objects.filter(from_county__in=permissions.governments_represented(user))
+            .select_related("to_county", "sent_by", "acknowledged_by", "opened_clue")
             .order_by("-pk"))
 
 

@@ -32,12 +32,23 @@ def _require_follows_counties(user) -> None:
 # Notices -------------------------------------------------------------------------------------------------------------
 
 
+def _notice_list(request, notices, *, sent: bool):
+    _require_follows_counties(request.user)
+    page = KeysFirstPaginator(notices, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "review/notices.html",
+                  {"page": page, "sent": sent, "current": "notices_sent" if sent else "notices"})
+
+
 @login_required
 @require_GET
 def notices(request):
-    _require_follows_counties(request.user)
-    page = KeysFirstPaginator(selectors.notices_received(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "review/notices.html", {"page": page, "current": "notices"})
+    return _notice_list(request, selectors.notices_received(request.user), sent=False)
+
+
+@login_required
+@require_GET
+def notices_sent(request):
+    return _notice_list(request, selectors.notices_sent(request.user), sent=True)
 
 
 def _own_clue_form(notice: CountyNotice, data=None) -> OwnClueForm:

@@ -239,6 +239,24 @@ def test_the_notice_list_shows_the_county_its_notices_in_few_queries(client, tre
     assert "某投资公司" not in client.get(reverse("review:notices")).content.decode()
 
 
+
+def test_the_sending_county_follows_its_notices_in_one_list(client, tree, other_counties, report,
+                                                           django_assert_max_num_queries):
+    sent = [services.notice_send(actor=tree.user("office"), clue=report(entity={"name": f"某投资公司{n}",
+                                                                              "credit_code": ""}),
+                                 to_county=tree.unit("other_county")) for n in range(3)]
+    services.notice_acknowledge(actor=tree.user("other_office"), notice=sent[0])
+    login(client, tree.user("office"))
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("review:notices_sent")).content.decode()
+    assert all(f"某投资公司{n}" in page for n in range(3)) and page.count("尚未确认") == 2
+    assert reverse("review:clue", args=[sent[0].clue_id]) in page
+    # The county notified finds them among those received, not those sent; a third county sees neither.
+    login(client, tree.user("other_office"))
+    assert "某投资公司" not in client.get(reverse("review:notices_sent")).content.decode()
+    login(client, tree.user("third_office"))
+    assert "某投资公司" not in client.get(reverse("review:notices_sent")).content.decode()
+
 # Joint cases (多县案件) -----------------------------------------------------------------------------------------------
 
 
