@@ -47,9 +47,15 @@ def annotate_hits(queryset: QuerySet, entity: str = "entity") -> QuerySet:
     shared = EntityPerson.objects.filter(entity=OuterRef(entity)).filter(
         Q(listed_person) | Q(Exists(partner.filter(listed_entity)))
     )
+    # Correlated by the entity's key alone: a reference to its credit code would join the entity table into the list's
+    # own query, its count included, and at a city's 100,000 clues the planner then scans the clue table.
+    listed_with_part = (
+        _open_entries().filter(entity__credit_code__isnull=False).exclude(entity=OuterRef("pk"))
+        .alias(listed_part=org_part("entity__credit_code")).filter(listed_part=OuterRef("part"))
+    )
     same_part = (
-        _open_entries().filter(entity__credit_code__isnull=False).exclude(entity=OuterRef(entity))
-        .alias(part=org_part("entity__credit_code")).filter(part=org_part(OuterRef(f"{entity}__credit_code")))
+        Entity.objects.filter(pk=OuterRef(entity), credit_code__isnull=False)
+        .annotate(part=org_part()).filter(Exists(listed_with_part))
     )
     return queryset.annotate(
         hit_listed=Exists(_open_entries().filter(entity=OuterRef(entity))),
