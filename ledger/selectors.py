@@ -18,7 +18,7 @@ from screening import selectors as screening_selectors
 from screening.models import Campaign
 
 from . import credit, validators
-from .models import Clue, Entity, EntityPerson, Evidence, ScreeningRecord, WatchEntry, org_part
+from .models import Clue, Entity, EntityPerson, Evidence, Person, ScreeningRecord, WatchEntry, org_part
 
 
 def clues_visible_to(user, *, campaign: Campaign | None = None, perm: Perm = Perm.VIEW) -> QuerySet[Clue]:
@@ -240,6 +240,11 @@ def entity_clues(user, entity: Entity) -> QuerySet[Clue]:
 def sees_whole_id_numbers(user, entity: Entity) -> bool:
     """Only the office covering a unit that recorded the entity sees the people's ID numbers whole."""
     return permissions.units(user, Perm.REVIEW).filter(pk__in=credit.units_of(entity).values("pk")).exists()
+
+
+def people_of(entity: Entity) -> QuerySet[Person]:
+    """The people behind ``entity``, each once whatever their roles: those a listing by hand may name."""
+    return Person.objects.filter(roles__entity=entity).distinct()
 
 
 def may_add_people(user, entity: Entity) -> bool:

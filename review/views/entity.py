@@ -11,23 +11,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ledger import credit, hits
 from ledger import selectors as ledger_selectors
-from ledger.models import Entity, Person
+from ledger.models import Entity
 from orgs import permissions
 from orgs.formtools import submit_section
 from orgs.permissions import Perm
 
 from ..forms import LeaveForm, PersonForm, WatchForm
 from ..selectors import entity as selectors
-
-
-def _people(entity: Entity):
-    return Person.objects.filter(roles__entity=entity).distinct()
-
-
-def _listing_unit(user, entity: Entity):
-    """The unit a listing by hand is made for: one the user reviews that recorded the entity (None: not the office)."""
-    return permissions.units(user, Perm.REVIEW).filter(pk__in=credit.units_of(entity).values("pk")).order_by(
-        "-path").first()
 
 
 def _render(request, entity: Entity, **bound):
@@ -37,7 +27,7 @@ def _render(request, entity: Entity, **bound):
     disposals = selectors.disposals_of(user, clues)
     forms = {
         "person_form": PersonForm(),
-        "watch_form": WatchForm(people=_people(entity)),
+        "watch_form": WatchForm(people=ledger_selectors.people_of(entity)),
         "leave_form": LeaveForm(),
     } | bound
     return render(request, "review/entity.html", {
@@ -82,10 +72,10 @@ def person_add(request, pk):
 @require_POST
 def watch_add(request, pk):
     entity = ledger_selectors.entity_for_user_or_404(request.user, pk)
-    unit = _listing_unit(request.user, entity)
+    unit = selectors.listing_unit(request.user, entity)
     if unit is None:
         raise PermissionDenied(_("Only the office puts an entity on the watch list."))
-    form = WatchForm(request.POST, people=_people(entity))
+    form = WatchForm(request.POST, people=ledger_selectors.people_of(entity))
 
     def add():
         person = form.cleaned_data["person"]
