@@ -13,7 +13,7 @@ from orgs.models import Unit
 from orgs.permissions import ACT_ON_TASKS, Perm
 from screening.models import Campaign
 
-from .models import IdentityView, Tip
+from .models import IdentityView, Tip, TipFile
 
 PAGE_SIZE = 50
 # What a tip is read with on its page and in the list: never the reporter's name or telephone, which only
@@ -54,6 +54,13 @@ def tip_for_user_or_404(user, pk: int) -> Tip:
     if tip is None:
         raise Http404
     return tip
+
+
+def tip_file_for_user_or_404(user, pk: int) -> TipFile:
+    found = TipFile.objects.filter(pk=pk, tip__in=tips_visible_to(user)).first()
+    if found is None:
+        raise Http404
+    return found
 
 
 def reporter_of(tip: Tip) -> dict[str, str]:

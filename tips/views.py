@@ -17,7 +17,7 @@ from orgs.addresses import client_address
 
 from . import selectors, services
 from .forms import AssignForm, ConvertForm, NoteForm, ReasonForm, RewardForm, StatusForm, TipForm
-from .models import Tip, TipFile
+from .models import Tip
 
 
 # Public ---------------------------------------------------------------------------------------------------------------
@@ -183,9 +183,7 @@ def tip_act(request, pk, action):
 
 @login_required
 def tip_file_download(request, pk):
-    found = TipFile.objects.filter(pk=pk, tip__in=selectors.tips_visible_to(request.user)).first()
-    if found is None:
-        raise Http404
+    found = selectors.tip_file_for_user_or_404(request.user, pk)
     try:
         file = found.file.open("rb")
     except FileNotFoundError:
