@@ -151,7 +151,9 @@ def submission_received_as_table(*, actor, campaign: Campaign, unit: Unit) -> Un
     submission.submitted_at = submission.submitted_at or now
     submission.decided_at, submission.decided_by = now, actor
     submission.note = _("Received as a table")
-    return _save(submission, actor, "status", "is_zero_report", "submitted_at", "decided_at", "decided_by", "note")
+    _save(submission, actor, "status", "is_zero_report", "submitted_at", "decided_at", "decided_by", "note")
+    notices.submission_approved(campaign, unit)  # its staff, where it has any, learn that entry has closed
+    return submission
 
 
 @transaction.atomic

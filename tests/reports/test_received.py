@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from ledger import services as ledger_services
 from ledger.models import ScreeningRecord
-from orgs.models import Unit
+from orgs.models import Notification, Unit
 from reports import dashboard, tables, xlsx
 from reports.models import ReceivedKeyClue, ReceivedReturn, ReceivedRow
 from reports.table import Footer
@@ -320,6 +320,8 @@ def test_a_unit_received_as_a_table_is_approved_with_it_and_enters_nothing_more(
     assert (submission.status, submission.note, submission.decided_by) == (
         UnitSubmission.Status.APPROVED, "以报表形式报送", tree.user("office"))
     staff = member(sender, "staff", username="sanzhen_staff")
+    assert post(office, open_campaign, sender, filled_attachment1(open_campaign, sender)).status_code == 302
+    assert Notification.objects.filter(recipient=staff, title__contains="三镇").exists()  # told the entry has closed
     with pytest.raises(EntryClosed):
         ledger_services.records_create(actor=staff, campaign=open_campaign, unit=sender, rows=[
             ledger_services.RecordData(entity=ledger_services.EntityData(name="某培训学校"), sector=term("教育机构"))])
