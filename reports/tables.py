@@ -7,7 +7,7 @@ entities: one screened or reported by two units is one institution in its row, t
 summed over both clues until the office merges them (the table names such entities).
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from decimal import Decimal
 
 from django.db.models import Count, Min, Q, QuerySet, Sum
@@ -156,7 +156,7 @@ class ReceivedFigures:
 
     def __init__(self, campaign: Campaign, unit: Unit, *, any_received: bool):
         self.numbers: dict[int, dict] = {}
-        self.names: dict[str, dict[int, dict[str, int]]] = {key: defaultdict(dict) for key in self.NAMED}
+        self.names: dict[str, dict[int, Counter]] = {key: defaultdict(Counter) for key in self.NAMED}
         if not any_received:  # most tables receive nothing: their two queries are spared
             return
         rows = ReceivedRow.objects.filter(received__in=received_in(campaign, unit, ReceivedReturn.Attachment.ATTACHMENT1))
@@ -167,17 +167,7 @@ class ReceivedFigures:
         written = rows.exclude(problems="", measures="", unhandled_reasons="")
         for term_id, *texts in written.values_list("term", *self.NAMED):
             for key, text in zip(self.NAMED, texts):
-                counts = self.names[key][term_id]
-                for name, n in names_counted(text).items():
-                    counts[name] = counts.get(name, 0) + n
-
-
-def _added(*counts: dict[str, int]) -> dict[str, int]:
-    total: dict[str, int] = {}
-    for each in counts:
-        for name, n in each.items():
-            total[name] = total.get(name, 0) + n
-    return total
+                self.names[key][term_id].update(names_counted(text))
 
 
 class _Block:
@@ -224,8 +214,8 @@ class _Block:
         }
         for key, ledger in (("problems", self.problems), ("measures", self.measures),
                             ("unhandled_reasons", self.reasons)):
-            values[key] = counted_names(_added(ledger.get(term.pk, {}), self.received.names[key].get(term.pk, {})),
-                                        order)
+            received_names = self.received.names[key].get(term.pk, Counter())
+            values[key] = counted_names(Counter(ledger.get(term.pk, {})) + received_names, order)
         values["remarks"] = ""
         return values
 
