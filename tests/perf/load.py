@@ -33,8 +33,10 @@ from tests.perf import standalone  # noqa: E402
 
 WORKERS = 3  # README, "Production": gunicorn --workers 3
 HOST = "127.0.0.1"
-# A user reads a page before opening the next: 50 sessions back to back are 50 requests always waiting for 3 workers
-# on 2 cores, which measures the queue (Little's law: 50 / throughput), not a page.
+# A user reads a page before opening the next, and fills a form in before sending it: every page a session is shown
+# is followed by this pause (a form's page too; the clue's page a sent form redirects to comes with the sending). 50
+# sessions back to back are 50 requests always waiting for 3 workers on 2 cores, which measures the queue (Little's
+# law: 50 / throughput), not a page. Two seconds is still far quicker than anyone fills in a clue.
 THINK_SECONDS = 2.0
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -68,13 +70,18 @@ class Session:
         if url.endswith("/accounts/login/"):
             raise SystemExit(f"{username} could not log in")
 
-    def post_form(self, name: str, path: str, fields: dict) -> str:
+    def open_form(self, name: str, path: str) -> str | None:
+        """The form's page; its CSRF token, or None (an error) when the page holds no form."""
         page, _url = self.request(name + " (form)", path)
         token = CSRF.search(page)
         if token is None:
             self.errors.append(f"{name}: no form at {path}")
-            return ""
-        _page, url = self.request(name, path, fields | {"csrfmiddlewaretoken": token.group(1)})
+            return None
+        return token.group(1)
+
+    def submit(self, name: str, path: str, token: str, fields: dict) -> str:
+        """Posts the form; the address it ends at after the redirect."""
+        _page, url = self.request(name, path, fields | {"csrfmiddlewaretoken": token})
         return url
 
 
@@ -184,10 +191,14 @@ def _run(base: str, province, staff: list[tuple[str, int]], *, sessions: int, se
         username, unit = staff[index]
         session = Session(base, timings, errors)
         start(session, username, index)
-        n = 0
+        path, n = f"/ledger/{slug}/clues/new/", 0
         while time.monotonic() < clock["deadline"]:
+            token = session.open_form("create a clue", path)
+            time.sleep(think)  # filling the form in
+            if token is None:
+                continue
             entity = f"负载测试{index}号{n}公司"
-            url = session.post_form("create a clue", f"/ledger/{slug}/clues/new/", {
+            url = session.submit("create a clue", path, token, {
                 "unit": unit, "name": entity, "sector": sector.pk, "channel": "both", "amount_involved": "12.50",
                 "people_involved": "3", "unpaid_funds": "0", "description": "负载测试",
             })
@@ -195,6 +206,7 @@ def _run(base: str, province, staff: list[tuple[str, int]], *, sessions: int, se
                 created.append(entity)
             elif url:
                 errors.append(f"create a clue: ended at {url}")
+            time.sleep(think)  # reading the clue's page it lands on
             session.request("clue list (staff)", f"/ledger/{slug}/clues/")
             time.sleep(think)
             n += 1
