@@ -6,6 +6,7 @@ information reports against the quota, and its summary report and implementation
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -137,11 +138,11 @@ def completeness(campaign: Campaign, unit: Unit, *, now: datetime | None = None)
 
 def _units_with_data(campaign: Campaign, unit: Unit, units: list[Unit]) -> set[int]:
     """The expected units with a screening record or a clue of their own or beneath them: the units holding data,
-    read off the campaign's index by unit id, then placed in the tree here."""
-    paths = dict(Unit.objects.filter(path__startswith=unit.path).values_list("pk", "path"))
-    holding = set()
-    for model in (ScreeningRecord, Clue):
-        holding |= set(model.objects.filter(campaign=campaign, unit_id__in=list(paths))
-                       .values_list("unit_id", flat=True).distinct().order_by())
-    held_paths = [paths[pk] for pk in holding]
+    each probed on the campaign's index by unit (one index lookup a unit, where a DISTINCT over the unit ids read
+    every record of a city's: 63 ms), then placed in the tree here."""
+    holding = Unit.objects.filter(path__startswith=unit.path).filter(
+        Exists(ScreeningRecord.objects.filter(campaign=campaign, unit=OuterRef("pk")))
+        | Exists(Clue.objects.filter(campaign=campaign, unit=OuterRef("pk")))
+    )
+    held_paths = list(holding.values_list("path", flat=True))
     return {member.pk for member in units if any(path.startswith(member.path) for path in held_paths)}
