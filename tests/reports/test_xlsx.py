@@ -6,7 +6,7 @@ from openpyxl.utils import get_column_letter
 
 from reports import layout, printing, tables, xlsx
 from reports.table import Footer, Row, Table
-from tests.reports.sheets import cut_cells, row_height
+from tests.reports.sheets import column_widths, cut_cells, row_height
 
 D = Decimal
 FOOTER = Footer("何立新", "022-29240481", date(2026, 11, 25))
@@ -193,11 +193,12 @@ def test_attachment2_fills_a4_landscape_at_full_size_with_its_header_on_every_pa
     setup = sheet.page_setup
     assert (setup.orientation, int(setup.paperSize), setup.fitToWidth, setup.fitToHeight) == ("landscape", 9, 1, 0)
     assert sheet.print_title_rows == "$4:$5"
-    assert printing.scale(sheet) >= 0.95  # one page wide with next to no shrinking: 10-point text stays readable
+    at_scale = printing.scale(column_widths(sheet))
+    assert at_scale >= 0.95  # one page wide with next to no shrinking: 10-point text stays readable
     assert {sheet.cell(6, c).font.sz for c in range(1, 15)} == {10}
     breaks = [brk.id for brk in sheet.row_breaks.brk]
     assert len(breaks) >= 4
-    page = (printing.A4_LANDSCAPE[1] - 2 * printing.END_MARGIN * printing.INCH) / printing.scale(sheet)
+    page = (printing.A4_LANDSCAPE[1] - 2 * printing.END_MARGIN * printing.INCH) / at_scale
     header = row_height(sheet, 4) + row_height(sheet, 5)
     tops = [1] + [last + 1 for last in breaks]
     for top, bottom in zip(tops, breaks + [sheet.max_row]):
