@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -24,7 +24,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from ledger.excel import neutralise, stamp
 
 from . import layout, printing
-from .table import Footer, LabelCell, Table, header_grid, label_grid
+from .table import Column, Footer, LabelCell, Table, header_grid, label_grid
 
 
 @dataclass(frozen=True, eq=False)
@@ -59,7 +59,6 @@ SIGNATURE_DATE = Style(Font(name=FONT, size=11), Alignment(horizontal="right"))
 COVERED = Style(ruled=True)  # the cells a ruled merged block covers, which draw its outline
 BODY_FONTS = {False: Font(name=FONT, size=BODY_SIZE), True: Font(name=FONT, size=BODY_SIZE, bold=True)}  # by 合计
 BODY_LABELS = {total: Style(font, CENTRE, ruled=True) for total, font in BODY_FONTS.items()}
-BODY_TEXTS = {total: Style(font, LEFT, ruled=True) for total, font in BODY_FONTS.items()}
 
 
 class Placed(NamedTuple):
@@ -114,7 +113,7 @@ def draw(sheet: PlacedRowsSheet, table: Table, footer: Footer) -> None:
         *_closing(table, footer, end, len(widths)),
     ]
     last_row = max(cell.last_row for cell in placed)
-    heights = _row_heights(_wrapped(placed, table, body, widths))
+    heights = _row_heights(placed, table, body, widths)
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     for cell in placed:
@@ -178,36 +177,20 @@ def _closing(table: Table, footer: Footer, end: int, width: int) -> list[Placed]
     return cells
 
 
-def _wrapped(placed: Iterable[Placed], table: Table, body: int, widths: Sequence[float]
-             ) -> Iterator[tuple[range, float, str, float]]:
-    """Each wrapped text of the sheet as (its rows, the points of room across its columns, the text, its size): the
-    placed cells', then the body's text columns'."""
-    for cell in placed:
-        if cell.value not in (None, "") and cell.style.alignment and cell.style.alignment.wrap_text:
-            room = layout.column_points(sum(widths[cell.column - 1:cell.last_col]))
-            yield range(cell.row, cell.last_row + 1), room, str(neutralise(cell.value)), cell.style.font.sz
-    labels = len(table.label_headers)
-    texts = [(column.key, layout.column_points(widths[index])) for index, column in enumerate(table.columns, labels)
-             if not column.numeric]
-    for offset, row in enumerate(table.rows):
-        rows = range(body + offset, body + offset + 1)
-        for key, room in texts:
-            value = row.values.get(key)
-            if value not in (None, ""):
-                yield rows, room, str(neutralise(value)), BODY_SIZE
-
-
-def _row_heights(wrapped: Iterable[tuple[range, float, str, float]]) -> dict[int, float]:
-    """Each row as high as its tallest wrapped text; where a merged block spans several rows and they lack room for its
-    text, its last row makes up the difference."""
-    heights: dict[int, float] = {}
+def _row_heights(placed: Iterable[Placed], table: Table, body: int, widths: Sequence[float]) -> dict[int, float]:
+    """Each row as high as its tallest wrapped text, given its columns' widths; where a merged block spans several rows
+    and they lack room for its text, its last row makes up the difference."""
+    heights = _body_heights(table, body, widths)
     spanning = []
-    for rows, room, text, size in wrapped:
-        needed = layout.height(text, room, size)
-        if len(rows) == 1:
-            heights[rows.start] = max(heights.get(rows.start, 0), needed)
+    for cell in placed:
+        if cell.value in (None, "") or not (cell.style.alignment and cell.style.alignment.wrap_text):
+            continue
+        room = layout.column_points(sum(widths[cell.column - 1:cell.last_col]))
+        needed = layout.height(str(neutralise(cell.value)), room, cell.style.font.sz)
+        if cell.rows == 1:
+            heights[cell.row] = max(heights.get(cell.row, 0), needed)
         else:
-            spanning.append((rows, needed))
+            spanning.append((range(cell.row, cell.last_row + 1), needed))
     for rows, needed in spanning:
         lacking = needed - sum(heights.get(row, 0) for row in rows)
         if lacking > 0:
@@ -215,11 +198,50 @@ def _row_heights(wrapped: Iterable[tuple[range, float, str, float]]) -> dict[int
     return {row: math.ceil(points * 10) / 10 for row, points in heights.items()}
 
 
+def _body_heights(table: Table, body: int, widths: Sequence[float]) -> dict[int, float]:
+    """The height the texts of each body row's text columns need."""
+    texts = [(column.key, layout.column_points(widths[index]))
+             for index, column in enumerate(table.columns, start=len(table.label_headers)) if not column.numeric]
+    heights = {}
+    for number, row in enumerate(table.rows, start=body):
+        needed = [layout.height(str(neutralise(value)), room, BODY_SIZE)
+                  for key, room in texts if (value := row.values.get(key)) not in (None, "")]
+        if needed:
+            heights[number] = max(needed)
+    return heights
+
+
 def _write_rows(sheet: PlacedRowsSheet, table: Table, placed: Iterable[Placed], body: int, last_row: int,
                 heights: dict[int, float]) -> None:
     """Rows 1 to ``last_row`` in order, each given its height first: the placed cells and those their ruled blocks
-    cover, and in the body's rows the values after the labels."""
+    cover, and in the body's rows the values after the labels. A cell is made once per column and style and given a
+    new value row after row, as openpyxl writes a row as soon as it is appended."""
     made = StyledCells(sheet)
+    value_cells = {
+        total: [(made(index, _value_style(column, total)), column.key)
+                for index, column in enumerate(table.columns, start=len(table.label_headers) + 1)]
+        for total in (False, True)
+    }
+    by_row = _by_row(placed)
+    for row in range(1, last_row + 1):
+        if row in heights:
+            sheet.row_dimensions[row].height = heights[row]
+        cells = []
+        for column, value, style in by_row.get(row, ()):
+            cell = made(column, style)
+            cell.value = neutralise(value)
+            cells.append(cell)
+        if body <= row < body + len(table.rows):
+            record = table.rows[row - body]
+            for cell, key in value_cells[record.is_total]:
+                cell.value = neutralise(record.values.get(key, ""))
+                cells.append(cell)
+        sheet.append(cells)
+
+
+def _by_row(placed: Iterable[Placed]) -> dict[int, list[tuple[int, object, Style]]]:
+    """The placed cells of each row, and the empty cells their ruled blocks cover, as (column, value, style) from left
+    to right."""
     by_row: dict[int, dict[int, tuple[object, Style]]] = defaultdict(dict)
     for cell in placed:
         by_row[cell.row][cell.column] = (cell.value, cell.style)
@@ -227,47 +249,47 @@ def _write_rows(sheet: PlacedRowsSheet, table: Table, placed: Iterable[Placed], 
             for row in range(cell.row, cell.last_row + 1):
                 for column in range(cell.column, cell.last_col + 1):
                     by_row[row].setdefault(column, (None, COVERED))
-    value_columns = [(index, column.key, _value_styles(column))
-                     for index, column in enumerate(table.columns, start=len(table.label_headers) + 1)]
-    for row in range(1, last_row + 1):
-        if row in heights:
-            sheet.row_dimensions[row].height = heights[row]
-        cells = [made(column, value, style) for column, (value, style) in sorted(by_row[row].items())]
-        if body <= row < body + len(table.rows):
-            record = table.rows[row - body]
-            cells += [made(index, record.values.get(key, ""), styles[record.is_total])
-                      for index, key, styles in value_columns]
-        sheet.append(cells)
+    return {row: [(column, *cells[column]) for column in sorted(cells)] for row, cells in by_row.items()}
 
 
-def _value_styles(column) -> dict[bool, Style]:
-    """A body column's style in a row and in a 合计 row: numbers to the right in the column's format, text wrapped."""
-    if not column.numeric:
-        return BODY_TEXTS
-    return {total: Style(font, RIGHT, column.number_format, ruled=True) for total, font in BODY_FONTS.items()}
+def _value_style(column: Column, total: bool) -> Style:
+    """A body column's style in a row, or in a 合计 row: numbers to the right in the column's format, text wrapped."""
+    if column.numeric:
+        return Style(BODY_FONTS[total], RIGHT, column.number_format, ruled=True)
+    return Style(BODY_FONTS[total], LEFT, ruled=True)
 
 
 class StyledCells:
-    """A sheet's cells, one per column and style, given a new value row after row: openpyxl writes a row as it is
-    appended, and styling a new cell costs as much as writing it (openpyxl looks each style up by hashing it)."""
+    """A sheet's cells, one per column and style: styling a new cell costs as much as writing it (openpyxl looks each
+    style up by hashing it)."""
 
     def __init__(self, sheet: PlacedRowsSheet):
         self._sheet = sheet
-        self._made: dict[tuple[int, Style], WriteOnlyCell] = {}
+        self._made: dict[tuple[int, Style], StyledCell] = {}
 
-    def __call__(self, column: int, value, style: Style) -> WriteOnlyCell:
+    def __call__(self, column: int, style: Style) -> "StyledCell":
         cell = self._made.get((column, style))
         if cell is None:
-            cell = self._made[column, style] = WriteOnlyCell(self._sheet)
-            cell.column, cell.number_format = column, style.number_format
-            if style.font:
-                cell.font = style.font
-            if style.alignment:
-                cell.alignment = style.alignment
-            if style.ruled:
-                cell.border = BORDER
-        cell.value = neutralise(value)
+            cell = self._made[column, style] = StyledCell(self._sheet, column, style)
         return cell
+
+
+class StyledCell(Cell):
+    """A cell in a column and style, whose style's number in the workbook is found once: openpyxl finds it by hashing
+    the style each time it writes a cell."""
+
+    __slots__ = ("style_id",)
+
+    def __init__(self, sheet: PlacedRowsSheet, column: int, style: Style):
+        super().__init__(sheet, column=column)
+        self.number_format = style.number_format
+        if style.font:
+            self.font = style.font
+        if style.alignment:
+            self.alignment = style.alignment
+        if style.ruled:
+            self.border = BORDER
+        self.style_id = super().style_id
 
 
 def _blocks(table: Table, body: int, last_row: int) -> list[list[range]]:

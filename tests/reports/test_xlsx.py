@@ -5,7 +5,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from reports import layout, printing, tables, xlsx
-from reports.table import Footer, Row, Table
+from reports.table import Column, Footer, Merge, Row, Table
 from tests.reports.sheets import column_widths, cut_cells, row_height
 
 D = Decimal
@@ -164,6 +164,20 @@ def test_rows_grow_to_fit_their_longest_wrapped_text(tmp_path, tree, open_campai
     assert row_height(first, lending) >= 4 * row_height(first, plain)
     assert row_height(second, 6) >= 2 * row_height(second, 7)  # the key clue's row, the 合计 row
     assert cut_cells(first) == [] and cut_cells(second) == []
+
+
+def test_a_label_merged_down_rows_too_low_for_it_grows_the_last_of_them(tmp_path):
+    """The rows under a merged label keep the height of their own text, but for the last, which makes up what the
+    label lacks."""
+    table = Table(attachment=None, title="工作成效量化统计表", unit_line="", label_headers=["单位"],
+                  columns=[Column("remarks", "备注")], merges=[Merge(0, 0, 1, 0)], unit_name="甲县",
+                  rows=[Row(["防范和处置非法集资工作领导小组成员单位"], {"remarks": "甲"}), Row([""], {"remarks": "乙"}),
+                        Row(["乙县"], {"remarks": "丙"})])
+    sheet = build(tmp_path, [table]).active
+    first, last, plain = 5, 6, 7  # under a header of one row
+    assert sheet.cell(first, 1).value.startswith("防范") and f"A{first}:A{last}" in {str(m) for m in sheet.merged_cells.ranges}
+    assert cut_cells(sheet) == []
+    assert row_height(sheet, first) == row_height(sheet, plain) < row_height(sheet, last)
 
 
 def test_a_number_widens_its_column_rather_than_print_as_hashes(tmp_path, tree, open_campaign, ledger):
