@@ -175,7 +175,7 @@ def test_a_label_merged_down_rows_too_low_for_it_grows_the_last_of_them(tmp_path
                         Row(["乙县"], {"remarks": "丙"})])
     sheet = build(tmp_path, [table]).active
     first, last, plain = 5, 6, 7  # under a header of one row
-    assert sheet.cell(first, 1).value.startswith("防范") and f"A{first}:A{last}" in {str(m) for m in sheet.merged_cells.ranges}
+    assert f"A{first}:A{last}" in {str(m) for m in sheet.merged_cells.ranges}
     assert cut_cells(sheet) == []
     assert row_height(sheet, first) == row_height(sheet, plain) < row_height(sheet, last)
 
