@@ -4,14 +4,14 @@ breaks that keep together what a page break would cut.
 A page break through merged cells prints part of their text on each page and cuts it, so a group of rows bound by a
 merged label starts a new page when it does not fit on what is left of the current one (and is split between its
 own groups only when it is taller than a page); the 合计 row stays with its block, and the footer and the notes with
-the last block. The rows' heights are the workbook's own, the scale is the one fitting the columns to the page width,
-and a page is taken as a little shorter than it is, so that these breaks come before the application's own.
+the last block. The sheet is being written as it is drawn (reports/xlsx.py), so the rows' heights and the columns'
+widths are those the drawing gives it rather than read off it; the scale is the one fitting the columns to the page
+width, and a page is taken as a little shorter than it is, so that these breaks come before the application's own.
 """
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -24,11 +24,13 @@ DEFAULT_ROW_HEIGHT = 15  # points, what Excel gives a row whose height the file 
 SAFETY = 0.95
 
 
-def set_up(sheet: Worksheet, titles: range, blocks: Sequence[Sequence[range]]) -> None:
-    """Print ``sheet`` on A4 landscape, one page wide, repeating the rows ``titles`` on each page, breaking pages
-    between ``blocks`` (each a sequence of groups of rows) and, in a block taller than a page, between its groups."""
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
+def set_up(sheet, titles: range, blocks: Sequence[Sequence[range]], widths: Sequence[float],
+           heights: Mapping[int, float]) -> None:
+    """Print ``sheet``, whose columns are ``widths`` wide and whose rows are ``heights`` high (a row not in it has the
+    default height), on A4 landscape, one page wide, repeating the rows ``titles`` on each page, breaking pages between
+    ``blocks`` (each a sequence of groups of rows) and, in a block taller than a page, between its groups."""
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
@@ -36,23 +38,25 @@ def set_up(sheet: Worksheet, titles: range, blocks: Sequence[Sequence[range]]) -
     sheet.print_options.horizontalCentered = True
     sheet.page_margins.left = sheet.page_margins.right = SIDE_MARGIN
     sheet.page_margins.top = sheet.page_margins.bottom = END_MARGIN
-    _break_pages(sheet, titles, blocks)
+    for row in _page_ends(titles, blocks, scale(widths), heights):
+        sheet.row_breaks.append(Break(id=row))
 
 
-def scale(sheet: Worksheet) -> float:
-    """The scale at which the sheet's columns fill the page's width (never above full size), in whole percent as the
-    applications print it."""
-    units = sum(sheet.column_dimensions[get_column_letter(column)].width for column in range(1, sheet.max_column + 1))
-    width = units * layout.POINTS_PER_UNIT
+def scale(widths: Sequence[float]) -> float:
+    """The scale at which columns ``widths`` wide fill the page's width (never above full size), in whole percent as
+    the applications print it."""
+    width = sum(widths) * layout.POINTS_PER_UNIT
     printable = A4_LANDSCAPE[0] - 2 * SIDE_MARGIN * INCH
     return min(100, math.floor(100 * printable / width)) / 100
 
 
-def _break_pages(sheet: Worksheet, titles: range, blocks: Sequence[Sequence[range]]) -> None:
+def _page_ends(titles: range, blocks: Sequence[Sequence[range]], at_scale: float, heights: Mapping[int, float]
+               ) -> Iterator[int]:
+    """The last row of each page but the last."""
     def height(rows: range) -> float:
-        return sum(sheet.row_dimensions[row].height or DEFAULT_ROW_HEIGHT for row in rows)
+        return sum(heights.get(row) or DEFAULT_ROW_HEIGHT for row in rows)
 
-    page = (A4_LANDSCAPE[1] - 2 * END_MARGIN * INCH) / scale(sheet) * SAFETY
+    page = (A4_LANDSCAPE[1] - 2 * END_MARGIN * INCH) / at_scale * SAFETY
     repeated = height(titles)
     used = height(range(1, titles.stop))
     for block in blocks:
@@ -61,12 +65,12 @@ def _break_pages(sheet: Worksheet, titles: range, blocks: Sequence[Sequence[rang
             used += whole
             continue
         if repeated + whole <= page:
-            sheet.row_breaks.append(Break(id=block[0].start - 1))
+            yield block[0].start - 1
             used = repeated + whole
             continue
         for group in block:
             needed = height(group)
             if used + needed > page and used > repeated:
-                sheet.row_breaks.append(Break(id=group.start - 1))
+                yield group.start - 1
                 used = repeated
             used += needed

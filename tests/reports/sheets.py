@@ -10,8 +10,7 @@ def cut_cells(sheet) -> list[str]:
     """The cells whose text the printed page would cut: wrapped text (a merged block's included) needing more height
     than its rows have, and numbers wider than their column (a spreadsheet prints ####)."""
     blocks = {(block.min_row, block.min_col): block for block in sheet.merged_cells.ranges}
-    widths = {column: sheet.column_dimensions[get_column_letter(column)].width
-              for column in range(1, sheet.max_column + 1)}
+    widths = dict(enumerate(column_widths(sheet), start=1))
     cut = []
     for cell in (cell for row in sheet.iter_rows() for cell in row):
         if isinstance(cell, MergedCell) or cell.value in (None, ""):
@@ -33,3 +32,7 @@ def cut_cells(sheet) -> list[str]:
 
 def row_height(sheet, row: int) -> float:
     return sheet.row_dimensions[row].height or printing.DEFAULT_ROW_HEIGHT
+
+
+def column_widths(sheet) -> list[float]:
+    return [sheet.column_dimensions[get_column_letter(column)].width for column in range(1, sheet.max_column + 1)]

@@ -5,8 +5,8 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from reports import layout, printing, tables, xlsx
-from reports.table import Footer, Row, Table
-from tests.reports.sheets import cut_cells, row_height
+from reports.table import Column, Footer, Merge, Row, Table
+from tests.reports.sheets import column_widths, cut_cells, row_height
 
 D = Decimal
 FOOTER = Footer("何立新", "022-29240481", date(2026, 11, 25))
@@ -166,6 +166,20 @@ def test_rows_grow_to_fit_their_longest_wrapped_text(tmp_path, tree, open_campai
     assert cut_cells(first) == [] and cut_cells(second) == []
 
 
+def test_a_label_merged_down_rows_too_low_for_it_grows_the_last_of_them(tmp_path):
+    """The rows under a merged label keep the height of their own text, but for the last, which makes up what the
+    label lacks."""
+    table = Table(attachment=None, title="工作成效量化统计表", unit_line="", label_headers=["单位"],
+                  columns=[Column("remarks", "备注")], merges=[Merge(0, 0, 1, 0)], unit_name="甲县",
+                  rows=[Row(["防范和处置非法集资工作领导小组成员单位"], {"remarks": "甲"}), Row([""], {"remarks": "乙"}),
+                        Row(["乙县"], {"remarks": "丙"})])
+    sheet = build(tmp_path, [table]).active
+    first, last, plain = 5, 6, 7  # under a header of one row
+    assert f"A{first}:A{last}" in {str(m) for m in sheet.merged_cells.ranges}
+    assert cut_cells(sheet) == []
+    assert row_height(sheet, first) == row_height(sheet, plain) < row_height(sheet, last)
+
+
 def test_a_number_widens_its_column_rather_than_print_as_hashes(tmp_path, tree, open_campaign, ledger):
     ledger.clue("township", "staff", ledger.entity("大额"), "网络借贷平台", amount="999999999999.99", people=2147483647)
     sheet = build(tmp_path, [tables.attachment1(campaign=open_campaign, unit=tree.unit("county"))]).active
@@ -193,11 +207,12 @@ def test_attachment2_fills_a4_landscape_at_full_size_with_its_header_on_every_pa
     setup = sheet.page_setup
     assert (setup.orientation, int(setup.paperSize), setup.fitToWidth, setup.fitToHeight) == ("landscape", 9, 1, 0)
     assert sheet.print_title_rows == "$4:$5"
-    assert printing.scale(sheet) >= 0.95  # one page wide with next to no shrinking: 10-point text stays readable
+    at_scale = printing.scale(column_widths(sheet))
+    assert at_scale >= 0.95  # one page wide with next to no shrinking: 10-point text stays readable
     assert {sheet.cell(6, c).font.sz for c in range(1, 15)} == {10}
     breaks = [brk.id for brk in sheet.row_breaks.brk]
     assert len(breaks) >= 4
-    page = (printing.A4_LANDSCAPE[1] - 2 * printing.END_MARGIN * printing.INCH) / printing.scale(sheet)
+    page = (printing.A4_LANDSCAPE[1] - 2 * printing.END_MARGIN * printing.INCH) / at_scale
     header = row_height(sheet, 4) + row_height(sheet, 5)
     tops = [1] + [last + 1 for last in breaks]
     for top, bottom in zip(tops, breaks + [sheet.max_row]):
