@@ -101,7 +101,8 @@ def measurements(province: Province) -> list[Result]:
 
 # Every figure of attachment 1 in one statement, by hand: per term of each block, the screened institutions, the
 # clues' figures (institutions, people, amounts, the tracks) and the names counted in the text columns (problems,
-# measures, reasons not to handle). The counted clues are the project's own definition (tables.counted_clues), so that
+# measures, reasons not to handle), and the figures of the tables received from the units beneath (issue 15), added
+# to them as the form adds them. The counted clues are the project's own definition (tables.counted_clues), so that
 # the two compute the same table and differ only in how.
 ATTACHMENT1_SQL = """
 WITH counted AS ({counted}),
@@ -116,7 +117,9 @@ WITH counted AS ({counted}),
             UNION ALL SELECT 'behaviour', b.term_id, clues.* FROM clues JOIN ledger_clue_behaviours b ON b.clue_id = clues.id),
   screened AS (SELECT 'sector' AS block, sector_id AS term, entity_id FROM records
                UNION ALL SELECT 'behaviour', b.term_id, entity_id FROM records
-               JOIN ledger_screeningrecord_behaviours b ON b.screeningrecord_id = records.id)
+               JOIN ledger_screeningrecord_behaviours b ON b.screeningrecord_id = records.id),
+  received AS (SELECT r.* FROM reports_receivedrow r JOIN reports_receivedreturn rr ON rr.id = r.received_id
+               WHERE rr.campaign_id = %s AND rr.attachment = 1 AND rr.unit_id IN (SELECT id FROM beneath))
 SELECT block, 'screened', term, NULL, COUNT(DISTINCT entity_id), NULL::numeric, NULL::numeric, NULL, NULL, NULL, NULL
   FROM screened GROUP BY block, term
 UNION ALL
@@ -136,6 +139,13 @@ SELECT f.block, 'measures', f.term, t.name, COUNT(DISTINCT f.disposal_id), NULL,
 UNION ALL
 SELECT block, 'reasons', term, not_handled_reason, COUNT(DISTINCT id), NULL, NULL, NULL, NULL, NULL, NULL
   FROM filed WHERE track = 'not_handled' OR disposal_id IS NULL GROUP BY block, term, not_handled_reason
+UNION ALL
+SELECT t.vocabulary, 'screened', r.term_id, NULL, r.screened, NULL, NULL, NULL, NULL, NULL, NULL
+  FROM received r JOIN screening_term t ON t.id = r.term_id
+UNION ALL
+SELECT t.vocabulary, 'figures', r.term_id, NULL, r.problem_count, r.people, r.amount, r.rectified, r.cleaned,
+       r.investigated, r.unhandled
+  FROM received r JOIN screening_term t ON t.id = r.term_id
 """
 FIGURES = ("problem_count", "people", "amount", "rectified", "cleaned", "investigated", "unhandled")
 
@@ -147,7 +157,7 @@ def _within(took: float, seconds: float | None) -> str:
 def _attachment1_sql(connection, clues, campaign, unit) -> list[tuple]:
     counted, params = clues.values("pk").query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(ATTACHMENT1_SQL.format(counted=counted), [*params, f"{unit.path}%", campaign.pk])
+        cursor.execute(ATTACHMENT1_SQL.format(counted=counted), [*params, f"{unit.path}%", campaign.pk, campaign.pk])
         return cursor.fetchall()
 
 
