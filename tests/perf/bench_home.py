@@ -1,7 +1,7 @@
 """The office's home page at volume (issue 14 part 1, measured as issue 12 measures pages): the county office's and
 the city office's dashboard of the campaign, through the Django test Client logged in, against a bare baseline that
 computes the same figures by hand: the problem institutions and amounts per sector and per behaviour (what its charts
-show of attachment 1), the queue's size and age, the overdue disposals, the totals, the clues per unit beneath and per risk level, and the
+show of attachment 1, the tables received from units beneath included), the queue's size and age, the overdue disposals, the totals, the clues per unit beneath and per risk level, and the
 previous campaign's totals. The two must agree on the totals and on each sector's institutions. Run by
 tests/perf/run.py."""
 
@@ -14,9 +14,10 @@ from django.urls import reverse
 from ledger.models import Clue
 from orgs.models import Unit, User
 from reports import dashboard, tables
+from reports.models import ReceivedRow
 from review.models import Disposal
 from screening.locks import today_local
-from screening.models import Campaign
+from screening.models import Campaign, Term
 from tests.perf.timing import Province, Result, alternate, rendered_as_in_production
 
 TARGET_RATIO = 2.0
@@ -49,6 +50,12 @@ def _measure(client: Client, who: str, campaign: Campaign, unit: Unit) -> Result
                              .annotate(n=Count("entity", distinct=True), amount=Sum("amount_involved"))
                              .values_list(key, "n").order_by())
                    for key in ("sector", "behaviours")}
+        # The tables received from units beneath add their institutions to their terms' bars (issue 15).
+        received = ReceivedRow.objects.filter(received__campaign=campaign, received__attachment=1,
+                                              received__unit__path__startswith=unit.path)
+        for term, vocabulary, n in received.values_list("term", "term__vocabulary", "problem_count"):
+            block = figures["sector" if vocabulary == Term.Vocabulary.SECTOR else "behaviours"]
+            block[term] = block.get(term, 0) + n
         totals = clues.aggregate(n=Count("pk"), amount=Sum("amount_involved"))
         queue = Clue.objects.filter(campaign=campaign, unit__path__startswith=unit.path,
                                     status=Clue.Status.SUBMITTED).aggregate(n=Count("pk"), oldest=Min("submitted_at"))
