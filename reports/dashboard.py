@@ -129,8 +129,8 @@ def office_figures(campaign: Campaign, unit: Unit, *, on: date) -> OfficeFigures
     terms = list(Term.objects.filter(campaign=campaign).order_by("order", "pk"))
     queue = Clue.objects.filter(campaign=campaign, unit__path__startswith=unit.path,
                                 status=Clue.Status.SUBMITTED).aggregate(n=Count("pk"), oldest=Min("submitted_at"))
-    overdue = Disposal.objects.overdue(on).filter(clue__campaign=campaign,
-                                                  clue__unit__path__startswith=unit.path).count()
+    overdue = Disposal.objects.overdue(on, of=Clue.objects.filter(campaign=campaign,
+                                                                  unit__path__startswith=unit.path)).count()
     before = previous_campaign(campaign)
     received = tables.ReceivedFigures(campaign, unit, any_received=tables.received_in(
         campaign, unit, ReceivedReturn.Attachment.ATTACHMENT1).exists())

@@ -66,9 +66,18 @@ class DisposalQuerySet(models.QuerySet):
         """Still to be carried out: not finished, and the clue not withdrawn."""
         return self.exclude(stage=Disposal.Stage.FINISHED).exclude(clue__status=Clue.Status.WITHDRAWN)
 
-    def overdue(self, on: date) -> "DisposalQuerySet":
-        """Open past the deadline: the deadline (the whole day) is over by ``on``."""
-        return self.open().filter(deadline__lt=on)
+    def overdue(self, on: date, *, of: models.QuerySet[Clue] | None = None) -> "DisposalQuerySet":
+        """Open past the deadline: the deadline (the whole day) is over by ``on``; of the clues ``of`` when given.
+
+        Given the clues, each overdue disposal looks its own clue up (a scalar subquery, which PostgreSQL keeps per
+        row): joined to the clues instead, a city's 3,355 overdue disposals were matched against the 95,000 clues of
+        its scope read whole (a sequential scan, 35 ms), where looking up 3,355 clues by key takes 10 ms."""
+        if of is None:
+            return self.open().filter(deadline__lt=on)
+        standing = of.filter(pk=models.OuterRef("clue_id")).exclude(status=Clue.Status.WITHDRAWN)
+        of_a_standing_clue = models.Subquery(standing.values(found=models.Value(True)),
+                                             output_field=models.BooleanField())
+        return self.exclude(stage=Disposal.Stage.FINISHED).filter(deadline__lt=on).filter(of_a_standing_clue)
 
 
 class Disposal(models.Model):

@@ -122,7 +122,7 @@ def overdue_disposals(user, campaign: Campaign, *, on: date) -> QuerySet[Disposa
     overdue first."""
     followed = list(permissions.units_followed(user).values_list("pk", flat=True))  # as in permissions.unit_ids
     return (
-        Disposal.objects.overdue(on).filter(clue__campaign=campaign, clue__unit__in=followed)
+        Disposal.objects.overdue(on, of=Clue.objects.filter(campaign=campaign, unit__in=followed))
         .select_related("clue__entity", "clue__unit", "responsible_unit")
         .order_by("deadline", "pk")
     )

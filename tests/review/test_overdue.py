@@ -156,6 +156,19 @@ def test_both_lists_show_the_disposal_overdue(client, tree, open_campaign, assig
     assert [(line.disposal, line.days_overdue) for line in lines] == [(task, 3)]
 
 
+def test_the_office_list_and_home_page_leave_out_finished_and_withdrawn_disposals(client, tree, open_campaign,
+                                                                                   assign):
+    late = assign("逾期公司", deadline_days=-3)
+    assign("已处置公司", deadline_days=-3, stage="finished")
+    assign("未到期公司", deadline_days=3)
+    withdrawn = assign("已撤回公司", deadline_days=-3)
+    ledger_services.clue_withdraw(actor=tree.user("staff"), clue=withdrawn.clue, reason="重复")
+    login(client, tree.user("office"))
+    lines = client.get(reverse("review:overdue", args=[open_campaign.slug])).context["lines"]
+    assert [line.disposal for line in lines] == [late]
+    assert client.get(reverse("home")).context["figures"].overdue_disposals == 1
+
+
 def test_the_database_keeps_one_notice_a_disposal_a_day(tree, open_campaign, assign):
     task = assign("逾期公司", deadline_days=-3)
     OverdueNotice.objects.create(disposal=task, day=TODAY)
