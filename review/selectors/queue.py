@@ -79,6 +79,9 @@ def clues_for_review(user, campaign: Campaign, *, keywords: list[str] | None = N
     # The watch list's hits (a listed entity, a shared person, the organisation part of the code) as subqueries too.
     return hits.annotate_hits(
         ledger_selectors.clues_flagged(user, campaign, perm=Perm.REVIEW)
+        # The queue's rows show their entity, unit and sector only: each further join of the page's query (the
+        # campaign, the fundraising mode, the source) made its planning longer (4.3 ms instead of 2.4 ms).
+        .select_related(None).select_related("entity", "unit", "sector")
         .filter(merged_into__isnull=True)
         .exclude(status=Clue.Status.DRAFT)
         .annotate(
