@@ -62,9 +62,12 @@ class Assessment(models.Model):
 
 
 class DisposalQuerySet(models.QuerySet):
+    def unfinished(self) -> "DisposalQuerySet":
+        return self.exclude(stage=Disposal.Stage.FINISHED)
+
     def open(self) -> "DisposalQuerySet":
         """Still to be carried out: not finished, and the clue not withdrawn."""
-        return self.exclude(stage=Disposal.Stage.FINISHED).exclude(clue__status=Clue.Status.WITHDRAWN)
+        return self.unfinished().exclude(clue__status=Clue.Status.WITHDRAWN)
 
     def overdue(self, on: date, *, of: models.QuerySet[Clue] | None = None) -> "DisposalQuerySet":
         """Open past the deadline: the deadline (the whole day) is over by ``on``; of the clues ``of`` when given.
@@ -77,7 +80,7 @@ class DisposalQuerySet(models.QuerySet):
         standing = of.filter(pk=models.OuterRef("clue_id")).exclude(status=Clue.Status.WITHDRAWN)
         of_a_standing_clue = models.Subquery(standing.values(found=models.Value(True)),
                                              output_field=models.BooleanField())
-        return self.exclude(stage=Disposal.Stage.FINISHED).filter(deadline__lt=on).filter(of_a_standing_clue)
+        return self.unfinished().filter(deadline__lt=on).filter(of_a_standing_clue)
 
 
 class Disposal(models.Model):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractMonth
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from orgs import permissions
 from orgs.models import Unit
@@ -57,10 +58,7 @@ def tip_for_user_or_404(user, pk: int) -> Tip:
 
 
 def tip_file_for_user_or_404(user, pk: int) -> TipFile:
-    found = TipFile.objects.filter(pk=pk, tip__in=tips_visible_to(user)).first()
-    if found is None:
-        raise Http404
-    return found
+    return get_object_or_404(TipFile.objects.filter(tip__in=tips_visible_to(user)), pk=pk)
 
 
 def reporter_of(tip: Tip) -> dict[str, str]:

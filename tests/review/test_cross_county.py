@@ -239,7 +239,6 @@ def test_the_notice_list_shows_the_county_its_notices_in_few_queries(client, tre
     assert "某投资公司" not in client.get(reverse("review:notices")).content.decode()
 
 
-
 def test_the_sending_county_follows_its_notices_in_one_list(client, tree, other_counties, report,
                                                            django_assert_max_num_queries):
     sent = [services.notice_send(actor=tree.user("office"), clue=report(entity={"name": f"某投资公司{n}",
@@ -256,6 +255,7 @@ def test_the_sending_county_follows_its_notices_in_one_list(client, tree, other_
     assert "某投资公司" not in client.get(reverse("review:notices_sent")).content.decode()
     login(client, tree.user("third_office"))
     assert "某投资公司" not in client.get(reverse("review:notices_sent")).content.decode()
+
 
 # Joint cases (多县案件) -----------------------------------------------------------------------------------------------
 
